@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/callgate/callgate/media"
+	"gopkg.in/yaml.v3"
+)
+
+// Defaults of the daemon configuration.
+const (
+	DefaultSIPAddr     = "127.0.0.1:5060"
+	DefaultHTTPAddr    = "127.0.0.1:8080"
+	DefaultRTPPorts    = "10000-20000"
+	DefaultDrainTime   = 30 * time.Second
+	DefaultLogLevel    = "info"
+	DefaultLogFormat   = "text"
+	DefaultIdleTimeout = 30 * time.Second
+)
+
+// Config is the whole daemon configuration (YAML). Flags and CALLGATE_*
+// environment variables override the file.
+type Config struct {
+	// Demo marks the bundled demo configuration: demo credentials and
+	// debug aids are refused unless it is true.
+	Demo bool `yaml:"demo"`
+	// SIP signalling.
+	SIP SIPConfig `yaml:"sip"`
+	// Media (RTP).
+	Media MediaConfig `yaml:"media"`
+	// HTTP API, UIs, /metrics and health.
+	HTTP HTTPConfig `yaml:"http"`
+	// Redis; an empty URL runs the embedded store.
+	Redis RedisConfig `yaml:"redis"`
+	// IVR application settings.
+	IVR IVRConfig `yaml:"ivr"`
+	// Log output.
+	Log LogConfig `yaml:"log"`
+	// DrainTimeout is how long SIGTERM waits for calls to finish.
+	DrainTimeout time.Duration `yaml:"drain_timeout"`
+}
+
+// SIPConfig configures signalling.
+type SIPConfig struct {
+	// Addr is the UDP and TCP listen address.
+	Addr string `yaml:"addr"`
+	// MaxCalls is the concurrent call limit (503 beyond).
+	MaxCalls int `yaml:"max_calls"`
+	// InviteRate per second and InviteBurst per source IP; rate < 0 disables.
+	InviteRate  float64 `yaml:"invite_rate"`
+	InviteBurst int     `yaml:"invite_burst"`
+	// RTPTimeout hangs up calls whose RTP stopped.
+	RTPTimeout time.Duration `yaml:"rtp_timeout"`
+	// MaxCallDuration hangs up calls that last longer.
+	MaxCallDuration time.Duration `yaml:"max_call_duration"`
+	// AnswerDelay rings before answering (0: answer at once).
+	AnswerDelay time.Duration `yaml:"answer_delay"`
+	// PublicHost is advertised in Contact when set.
+	PublicHost string `yaml:"public_host"`
+}
+
+// MediaConfig configures RTP.
+type MediaConfig struct {
+	// RTPPorts is the RTP port range LOW-HIGH.
+	RTPPorts string `yaml:"rtp_ports"`
+	// IP to bind and advertise for RTP; default: the SIP listener's IP.
+	IP string `yaml:"ip"`
+}
+
+// HTTPConfig configures the HTTP listener.
+type HTTPConfig struct {
+	// Addr is the listen address; "off" disables HTTP.
+	Addr string `yaml:"addr"`
+}
+
+// RedisConfig configures the shared store.
+type RedisConfig struct {
+	// URL like redis://127.0.0.1:6379/0; empty runs an embedded store.
+	URL string `yaml:"url"`
+}
+
+// IVRConfig configures the call application.
+type IVRConfig struct {
+	// Prompts is a directory of <lang>/<name>.wav; empty uses the bundled set.
+	Prompts string `yaml:"prompts"`
+	// IdleTimeout hangs up a silent caller.
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
+	// DebugDigits logs received digits at debug level. Demo mode only: it
+	// is a call-core test aid, never for calls that carry secure input.
+	DebugDigits bool `yaml:"debug_digits"`
+}
+
+// LogConfig configures logging.
+type LogConfig struct {
+	// Level: debug, info, warn, error.
+	Level string `yaml:"level"`
+	// Format: text or json.
+	Format string `yaml:"format"`
+}
+
+func defaultConfig() Config {
+	return Config{
+		SIP:          SIPConfig{Addr: DefaultSIPAddr},
+		Media:        MediaConfig{RTPPorts: DefaultRTPPorts},
+		HTTP:         HTTPConfig{Addr: DefaultHTTPAddr},
+		IVR:          IVRConfig{IdleTimeout: DefaultIdleTimeout},
+		Log:          LogConfig{Level: DefaultLogLevel, Format: DefaultLogFormat},
+		DrainTimeout: DefaultDrainTime,
+	}
+}
+
+// parseConfig reads YAML strictly: an unknown field is an error that names it.
+func parseConfig(data []byte) (Config, error) {
+	cfg := defaultConfig()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return cfg, fmt.Errorf("config: %w", err)
+	}
+	return cfg, nil
+}
+
+func loadConfigFile(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	cfg, err := parseConfig(data)
+	if err != nil {
+		return cfg, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// Validate checks every field before anything starts; each error names its field.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config: %s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	if _, err := netip.ParseAddrPort(c.SIP.Addr); err != nil {
+		bad("sip.addr", "%q is not HOST:PORT with an IP host", c.SIP.Addr)
+	}
+	if c.SIP.MaxCalls < 0 {
+		bad("sip.max_calls", "must be >= 0, got %d", c.SIP.MaxCalls)
+	}
+	if c.SIP.InviteBurst < 0 {
+		bad("sip.invite_burst", "must be >= 0, got %d", c.SIP.InviteBurst)
+	}
+	if c.SIP.RTPTimeout < 0 || c.SIP.MaxCallDuration < 0 || c.SIP.AnswerDelay < 0 {
+		bad("sip", "durations must not be negative")
+	}
+	if _, err := media.ParsePortRange(c.Media.RTPPorts); err != nil {
+		bad("media.rtp_ports", "%v", err)
+	}
+	if c.Media.IP != "" {
+		if _, err := netip.ParseAddr(c.Media.IP); err != nil {
+			bad("media.ip", "%q is not an IP address", c.Media.IP)
+		}
+	}
+	if c.HTTP.Addr != "off" {
+		if _, err := netip.ParseAddrPort(c.HTTP.Addr); err != nil {
+			bad("http.addr", "%q is not HOST:PORT with an IP host (or \"off\")", c.HTTP.Addr)
+		}
+	}
+	if c.Redis.URL != "" && !strings.HasPrefix(c.Redis.URL, "redis://") && !strings.HasPrefix(c.Redis.URL, "rediss://") && !strings.HasPrefix(c.Redis.URL, "unix://") {
+		bad("redis.url", "%q must start with redis://, rediss:// or unix://", c.Redis.URL)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log.level", "%q: want debug, info, warn or error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		bad("log.format", "%q: want text or json", c.Log.Format)
+	}
+	if c.IVR.DebugDigits && !c.Demo {
+		bad("ivr.debug_digits", "allowed only in the demo configuration (demo: true): digits can be secure input")
+	}
+	if c.IVR.IdleTimeout < 0 {
+		bad("ivr.idle_timeout", "must not be negative")
+	}
+	if c.DrainTimeout < 0 {
+		bad("drain_timeout", "must not be negative")
+	}
+	return errors.Join(errs...)
+}

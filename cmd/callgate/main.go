@@ -1,0 +1,65 @@
+// Command callgate is the callgate server and its tools.
+//
+//	callgate serve [flags]   run the server (SIP, RTP, HTTP)
+//	callgate dial URI [flags] place a test call, send DTMF, record what it hears
+//	callgate version
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev" //nolint:gochecknoglobals // build stamp
+
+const usage = `usage: callgate <command> [flags]
+
+commands:
+  serve     run the server (SIP on UDP+TCP, RTP, HTTP /metrics /healthz /readyz)
+  dial      place a SIP call, send a DTMF script, record and time what it hears
+  version   print the version
+
+Run "callgate <command> -h" for the command's flags.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = cmdServe(args[1:])
+	case "dial":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		err = cmdDial(ctx, args[1:], os.Stdout)
+	case "version", "--version", "-v":
+		fmt.Println("callgate", version)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "callgate: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		if errors.Is(err, errUsage) {
+			return 2
+		}
+		fmt.Fprintln(os.Stderr, "callgate:", err)
+		return 1
+	}
+	return 0
+}
+
+var errUsage = errors.New("usage") //nolint:gochecknoglobals // sentinel

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/callgate/callgate/sip"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics is the Prometheus registry and the SIP observer that feeds it.
+// Every metric is listed in README.md § Metrics; labels are bounded.
+type metrics struct {
+	reg         *prometheus.Registry
+	callsTotal  *prometheus.CounterVec
+	rejected    *prometheus.CounterVec
+	callSeconds prometheus.Histogram
+}
+
+var _ sip.Observer = (*metrics)(nil)
+
+func newMetrics(a *App) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.callsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "callgate", Subsystem: "sip", Name: "calls_total",
+		Help: "Answered calls that ended, by end cause.",
+	}, []string{"cause"})
+	m.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "callgate", Subsystem: "sip", Name: "invites_rejected_total",
+		Help: "New INVITEs answered with a failure, by status code.",
+	}, []string{"code"})
+	m.callSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Namespace: "callgate", Subsystem: "sip", Name: "call_duration_seconds",
+		Help:    "Duration of answered calls.",
+		Buckets: []float64{1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600},
+	})
+	m.reg.MustRegister(m.callsTotal, m.rejected, m.callSeconds,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: "callgate", Subsystem: "sip", Name: "active_calls",
+			Help: "Calls admitted and not yet ended.",
+		}, func() float64 {
+			if a.sip == nil {
+				return 0
+			}
+			return float64(a.sip.ActiveCalls())
+		}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: "callgate", Subsystem: "media", Name: "sessions",
+			Help: "RTP sessions being paced.",
+		}, func() float64 { return float64(a.eng.Sessions()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: "callgate", Subsystem: "media", Name: "pacer_late_ticks_total",
+			Help: "Pacer ticks that woke more than one frame (20 ms) late.",
+		}, func() float64 { return float64(a.eng.LateTicks()) }),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
+}
+
+func (m *metrics) InviteRejected(code int, _ error) {
+	m.rejected.WithLabelValues(strconv.Itoa(code)).Inc()
+}
+
+func (m *metrics) CallStarted(*sip.Call) {}
+
+func (m *metrics) CallEnded(c *sip.Call, cause sip.EndCause) {
+	if a := c.AnsweredAt(); !a.IsZero() {
+		m.callsTotal.WithLabelValues(cause.String()).Inc()
+		m.callSeconds.Observe(time.Since(a).Seconds())
+	}
+}
+
+// routes serves /metrics, /healthz (the process is alive) and /readyz
+// (listeners up, store reachable, not draining).
+func (a *App) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+		defer cancel()
+		switch {
+		case a.sip.Draining():
+			http.Error(w, "draining", http.StatusServiceUnavailable)
+		case a.rdb.Ping(ctx).Err() != nil:
+			http.Error(w, "store unreachable", http.StatusServiceUnavailable)
+		default:
+			_, _ = w.Write([]byte("ready\n"))
+		}
+	})
+	return mux
+}
