@@ -74,8 +74,10 @@ type Session struct {
 	rxSSRC  uint32
 	peerRR  PeerReport
 
-	shard     *shard
+	shard     *shard // set by pacer.add under lifeMu
+	lifeMu    sync.Mutex
 	started   atomic.Bool
+	closing   bool // under lifeMu: Start after Close must not join the pacer
 	closeOnce sync.Once
 	closed    chan struct{}
 	wg        sync.WaitGroup
@@ -178,9 +180,12 @@ func (s *Session) Remote() netip.AddrPort {
 // (RFC 3264 §8.4: a recvonly or inactive stream sends nothing).
 func (s *Session) SetSending(on bool) { s.sending.Store(on) }
 
-// Start begins receiving and joins the pacer. It is idempotent.
+// Start begins receiving and joins the pacer. It is idempotent, and does
+// nothing after Close (a BYE can end a call before its media starts).
 func (s *Session) Start() {
-	if !s.started.CompareAndSwap(false, true) {
+	s.lifeMu.Lock()
+	defer s.lifeMu.Unlock()
+	if s.closing || !s.started.CompareAndSwap(false, true) {
 		return
 	}
 	s.lastRx.Store(time.Now().UnixNano())
@@ -199,8 +204,13 @@ func (s *Session) Done() <-chan struct{} { return s.closed }
 // Close stops the session, waits for its goroutines and frees its ports.
 func (s *Session) Close() error {
 	s.closeOnce.Do(func() {
+		s.lifeMu.Lock()
+		s.closing = true
+		if s.started.Load() {
+			s.eng.pacer.remove(s)
+		}
+		s.lifeMu.Unlock()
 		close(s.closed)
-		s.eng.pacer.remove(s)
 		_ = s.rtp.Close()
 		_ = s.rtcp.Close()
 		s.wg.Wait()

@@ -285,3 +285,13 @@ func TestPortRange(t *testing.T) {
 		}
 	})
 }
+
+func TestStartAfterCloseDoesNothing(t *testing.T) {
+	e := newTestEngine(t)
+	s, err := e.NewSession(Config{Codec: PCMU})
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	s.Start()
+	assert.Equal(t, 0, e.Sessions(), "a session closed before it started is never paced")
+	assert.Equal(t, 0, e.PortsInUse())
+}

@@ -122,9 +122,59 @@ func parseConfig(data []byte) (Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return cfg, fmt.Errorf("config: %w", err)
+		return cfg, fmt.Errorf("config: %w", nameFields(data, err))
 	}
 	return cfg, nil
+}
+
+// nameFields rewrites yaml.v3's "line N: cannot unmarshal ..." so each
+// message names the field at that line (e.g. sip.rtp_timeout).
+func nameFields(data []byte, err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil {
+		return err
+	}
+	msgs := make([]string, 0, len(te.Errors))
+	for _, m := range te.Errors {
+		var line int
+		if _, scanErr := fmt.Sscanf(m, "line %d:", &line); scanErr == nil {
+			if f := fieldAtLine(&root, line, ""); f != "" {
+				m = f + ": " + m
+			}
+		}
+		msgs = append(msgs, m)
+	}
+	return fmt.Errorf("%s", strings.Join(msgs, "; "))
+}
+
+func fieldAtLine(n *yaml.Node, line int, prefix string) string {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			if f := fieldAtLine(c, line, prefix); f != "" {
+				return f
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			path := k.Value
+			if prefix != "" {
+				path = prefix + "." + k.Value
+			}
+			if v.Line == line && v.Kind == yaml.ScalarNode {
+				return path
+			}
+			if f := fieldAtLine(v, line, path); f != "" {
+				return f
+			}
+		}
+	}
+	return ""
 }
 
 func loadConfigFile(path string) (Config, error) {

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func noEnv(string) (string, bool) { return "", false }
+
+func TestDemoConfigIsValid(t *testing.T) {
+	cfg, err := loadServeConfig(nil, noEnv)
+	require.NoError(t, err)
+	assert.True(t, cfg.Demo)
+	assert.Equal(t, "127.0.0.1:5060", cfg.SIP.Addr)
+	assert.Equal(t, "127.0.0.1:8080", cfg.HTTP.Addr)
+	assert.Equal(t, "10000-20000", cfg.Media.RTPPorts)
+	assert.Empty(t, cfg.Redis.URL, "the demo runs the embedded store")
+}
+
+func TestFlagsAndEnvOverrideTheFile(t *testing.T) {
+	env := map[string]string{"CALLGATE_SIP_ADDR": "127.0.0.1:5070", "CALLGATE_RTP_PORTS": "20000-20100", "CALLGATE_REDIS_URL": "redis://127.0.0.1:6379/3"}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	cfg, err := loadServeConfig([]string{"--sip-addr", "127.0.0.1:5080", "--http-addr", "off"}, lookup)
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1:5080", cfg.SIP.Addr, "a flag beats the environment")
+	assert.Equal(t, "20000-20100", cfg.Media.RTPPorts, "the environment beats the file")
+	assert.Equal(t, "redis://127.0.0.1:6379/3", cfg.Redis.URL)
+	assert.Equal(t, "off", cfg.HTTP.Addr)
+}
+
+func TestBadConfigNamesTheField(t *testing.T) {
+	tests := []struct {
+		name  string
+		yaml  string
+		field string
+	}{
+		{"unknown field", "sip:\n  adr: 127.0.0.1:5060\n", "field adr not found"},
+		{"sip address", "sip:\n  addr: localhost\n", "sip.addr"},
+		{"rtp ports", "media:\n  rtp_ports: 20000-10000\n", "media.rtp_ports"},
+		{"media ip", "media:\n  ip: nowhere\n", "media.ip"},
+		{"http address", "http:\n  addr: :x\n", "http.addr"},
+		{"redis url", "redis:\n  url: 127.0.0.1:6379\n", "redis.url"},
+		{"log level", "log:\n  level: loud\n", "log.level"},
+		{"log format", "log:\n  format: xml\n", "log.format"},
+		{"debug digits outside demo", "ivr:\n  debug_digits: true\n", "ivr.debug_digits"},
+		{"negative max calls", "sip:\n  max_calls: -1\n", "sip.max_calls"},
+		{"bad duration", "sip:\n  rtp_timeout: soon\n", "rtp_timeout"},
+		{"wrong type", "sip:\n  max_calls: many\n", "max_calls"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "c.yaml")
+			require.NoError(t, os.WriteFile(path, []byte(tc.yaml), 0o600))
+			_, err := loadServeConfig([]string{"--config", path}, noEnv)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.field)
+		})
+	}
+	t.Run("missing file", func(t *testing.T) {
+		_, err := loadServeConfig([]string{"--config", "/nonexistent/callgate.yaml"}, noEnv)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "/nonexistent/callgate.yaml")
+	})
+	t.Run("bad env value names the variable", func(t *testing.T) {
+		_, err := loadServeConfig(nil, func(k string) (string, bool) {
+			if k == "CALLGATE_RTP_PORTS" {
+				return "lots", true
+			}
+			return "", false
+		})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "media.rtp_ports")
+	})
+}
+
+func TestParseDTMFScript(t *testing.T) {
+	steps, err := parseDTMFScript("1@2s, 1234#@4500ms,*0")
+	require.NoError(t, err)
+	require.Len(t, steps, 3)
+	assert.Equal(t, dtmfStep{Keys: "1", Offset: 2e9}, steps[0])
+	assert.Equal(t, dtmfStep{Keys: "1234#", Offset: 4.5e9}, steps[1])
+	assert.Equal(t, dtmfStep{Keys: "*0", Offset: 5.5e9}, steps[2], "no @: one second after the previous step")
+	for _, bad := range []string{"1@soon", "x@1s", "@1s", "12@-1s"} {
+		_, err := parseDTMFScript(bad)
+		assert.Error(t, err, bad)
+	}
+}
