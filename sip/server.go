@@ -270,9 +270,22 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		calls = append(calls, c)
 	}
 	s.mu.Unlock()
+	// BYE every call at once, each bounded, so one unresponsive peer cannot
+	// hold the others (or the whole shutdown) hostage; the call ends locally
+	// whatever the peer does.
+	var hw sync.WaitGroup
 	for _, c := range calls {
-		c.hangup(ctx, CauseShutdown)
+		hw.Add(1)
+		go func() {
+			defer hw.Done()
+			hctx, cancel := context.WithTimeout(ctx, hangupTimeout/2)
+			defer cancel()
+			if err := c.hangup(hctx, CauseShutdown); err != nil {
+				c.log.Debug("shutdown BYE", "error", err)
+			}
+		}()
 	}
+	hw.Wait()
 	s.stopOnce.Do(func() { close(s.stop) })
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); s.bg.Wait(); close(done) }()
