@@ -2,6 +2,7 @@ package media
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -86,4 +87,22 @@ func TestRxStatsWithTelephoneEvents(t *testing.T) {
 	}
 	assert.Equal(t, uint32(0), s.Lost(), "event packets are not lost audio")
 	assert.Equal(t, uint32(0), s.Jitter(), "event timestamps do not count as jitter")
+}
+
+// BenchmarkTickSend is one session's per-frame pacer work including the
+// socket write (to a bound loopback socket nobody reads; the kernel drops).
+func BenchmarkTickSend(b *testing.B) {
+	e, _ := NewEngine(EngineConfig{IP: loopback})
+	defer e.Close()
+	s, _ := e.NewSession(Config{Codec: PCMU})
+	defer s.Close()
+	sink, _ := e.NewSession(Config{Codec: PCMU})
+	defer sink.Close()
+	s.SetRemote(sink.LocalAddr(), sink.LocalRTCPAddr())
+	now := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		now = now.Add(frame)
+		s.tick(now)
+	}
 }

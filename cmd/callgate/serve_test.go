@@ -156,3 +156,29 @@ func httpStatus(t *testing.T, url string) string {
 	defer res.Body.Close()
 	return res.Status
 }
+
+func TestDialSendsEachDTMFMode(t *testing.T) {
+	app, _, logs, _ := startApp(t)
+	target := fmt.Sprintf("sip:ivr@%s", app.udp.LocalAddr())
+	for _, mode := range []string{"rfc4733", "info", "inband"} {
+		t.Run(mode, func(t *testing.T) {
+			var out bytes.Buffer
+			wav := t.TempDir() + "/heard.wav"
+			err := cmdDial(context.Background(), []string{target, "--dtmf", "90*@500ms", "--dtmf-mode", mode, "--duration", "2s", "--json", "--record", wav}, &out)
+			require.NoError(t, err, out.String())
+			rep := parseReport(t, out.String())
+			var got []string
+			for _, line := range strings.Split(logs.String(), "\n") {
+				if strings.Contains(line, `msg="digit received"`) && strings.Contains(line, "call_id="+rep.CallID) {
+					assert.Contains(t, line, "source="+mode)
+					_, after, _ := strings.Cut(line, "digit=")
+					got = append(got, strings.Fields(after)[0])
+				}
+			}
+			assert.Equal(t, []string{"9", "0", "*"}, got)
+			st, err := os.Stat(wav)
+			require.NoError(t, err)
+			assert.Greater(t, st.Size(), int64(2*8000), "the recording holds the call's audio")
+		})
+	}
+}
