@@ -133,6 +133,7 @@ func (e *Engine) NewSession(cfg Config) (*Session, error) {
 	}
 	s.ssrc = rand.Uint32()
 	s.tx.init(cfg, s.ssrc)
+	s.lastRx.Store(time.Now().UnixNano())
 	s.sending.Store(true)
 	s.SetRemote(cfg.Remote, cfg.RemoteRTCP)
 	return s, nil

@@ -42,6 +42,7 @@ type Call struct {
 	cancel   context.CancelFunc // cancels the handler's context
 	reinvite sync.Mutex         // serialises re-INVITE handling
 	admitted bool
+	ackSDP   chan []byte // delayed offer: the answer carried by the ACK
 }
 
 // CallID is the SIP Call-ID, verbatim.

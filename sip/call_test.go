@@ -269,3 +269,25 @@ func TestNoLeaksAfterCalls(t *testing.T) {
 		return nil
 	})
 }
+
+func TestDelayedOffer(t *testing.T) {
+	ts := startServer(t, Config{}, nil)
+	caller := newCaller(t)
+	for _, transport := range []string{"udp", "tcp"} {
+		t.Run(transport, func(t *testing.T) {
+			// The caller sends no SDP; the server offers PCMU and PCMA, the
+			// caller answers in the ACK.
+			c := dialT(t, caller, ts.uri(transport), DialOptions{DelayedOffer: true})
+			defer hangupT(t, c)
+			assert.Equal(t, media.PCMU, c.Media().Codec(), "the answerer takes the offer's first codec it supports")
+			require.NoError(t, c.Media().SendDigits("73", 50*time.Millisecond))
+			waitDigits(t, ts.rec, c.CallID(), "73")
+			checkFor(t, 2*time.Second, func() error {
+				if c.Media().Stats().RxPackets < 10 {
+					return errors.New("no RTP from the server after the ACK's answer")
+				}
+				return nil
+			})
+		})
+	}
+}

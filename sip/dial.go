@@ -36,6 +36,9 @@ type DialOptions struct {
 	Headers []sip.Header
 	// OnProvisional is told of each 1xx.
 	OnProvisional func(code int)
+	// DelayedOffer sends the INVITE without SDP: the callee offers in its
+	// 200 OK and we answer in the ACK (RFC 3261 §13.2.1).
+	DelayedOffer bool
 }
 
 // Dial places a call to target (a SIP URI such as sip:ivr@127.0.0.1:5060 or
@@ -84,12 +87,14 @@ func (s *Server) Dial(ctx context.Context, target string, opts DialOptions) (*Ca
 	from := sip.FromHeader{Address: sip.Uri{Scheme: "sip", User: opts.FromUser, Host: contact.Address.Host, Port: contact.Address.Port}, Params: sip.NewParams()}
 	from.Params.Add("tag", sip.GenerateTagN(16))
 	req.AppendHeader(&from)
-	req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
 	req.AppendHeader(sip.NewHeader("Allow", allowed))
 	for _, h := range opts.Headers {
 		req.AppendHeader(h)
 	}
-	req.SetBody(offer)
+	if !opts.DelayedOffer {
+		req.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+		req.SetBody(offer)
+	}
 	dua := &sipgo.DialogUA{Client: s.client, ContactHDR: contact}
 
 	ringCtx, cancelRing := context.WithTimeout(ctx, opts.RingTimeout)
@@ -125,10 +130,18 @@ func (s *Server) Dial(ctx context.Context, target string, opts DialOptions) (*Ca
 	}
 	c.sdpVersion.Store(1)
 	s.track(c)
-	neg, nerr := NegotiateAnswer(ds.InviteResponse.Body())
-	if err := ds.Ack(ctx); err != nil {
-		c.end(CauseNoAck)
-		return nil, fmt.Errorf("sip: ACK: %w", err)
+	var (
+		neg  Negotiated
+		nerr error
+	)
+	if opts.DelayedOffer {
+		neg, nerr = c.ackWithAnswer(ctx, ds)
+	} else {
+		neg, nerr = NegotiateAnswer(ds.InviteResponse.Body())
+		if err := ds.Ack(ctx); err != nil {
+			c.end(CauseNoAck)
+			return nil, fmt.Errorf("sip: ACK: %w", err)
+		}
 	}
 	if nerr != nil {
 		_ = c.hangup(ctx, CauseMediaError)
@@ -144,6 +157,26 @@ func (s *Server) Dial(ctx context.Context, target string, opts DialOptions) (*Ca
 	sess.Start()
 	log.Info("outbound call answered", "codec", neg.Codec.String(), "dtmf_pt", neg.DTMFPayloadType)
 	return c, nil
+}
+
+// ackWithAnswer answers the offer in the callee's 200 OK inside the ACK.
+func (c *Call) ackWithAnswer(ctx context.Context, ds *sipgo.DialogClientSession) (Negotiated, error) {
+	neg, err := NegotiateOffer(ds.InviteResponse.Body())
+	var body []byte
+	if err == nil {
+		body, err = neg.Answer(c.media.LocalAddr(), c.sessID, 1)
+	}
+	ack := sip.NewRequest(sip.ACK, c.remoteTarget())
+	if err == nil {
+		ack.AppendHeader(sip.NewHeader("Content-Type", "application/sdp"))
+		ack.SetBody(body)
+	}
+	// The ACK must go even when the offer is unusable; the caller then
+	// hangs up (RFC 3261 §13.2.1).
+	if aerr := ds.WriteAck(ctx, ack); aerr != nil && err == nil {
+		err = fmt.Errorf("sip: ACK: %w", aerr)
+	}
+	return neg, err
 }
 
 // SendInfoDigit sends one key as SIP INFO (application/dtmf-relay).

@@ -75,6 +75,12 @@ func (s *Server) onAck(req *sip.Request, tx sip.ServerTransaction) {
 	if c == nil || c.uas == nil {
 		return // ACK gets no response (RFC 3261 §17.2.1)
 	}
+	if c.ackSDP != nil && len(req.Body()) > 0 {
+		select {
+		case c.ackSDP <- req.Body():
+		default: // a retransmitted ACK
+		}
+	}
 	_ = c.uas.ReadAck(req, tx) // a re-INVITE's ACK has another CSeq: not an error for us
 }
 

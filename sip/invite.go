@@ -48,18 +48,24 @@ func (s *Server) answer(req *sip.Request, tx sip.ServerTransaction) error {
 	trying := sip.NewResponseFromRequest(req, 100, "Trying", nil)
 	_ = tx.Respond(trying)
 
-	if len(req.Body()) == 0 {
-		s.release()
-		return fmt.Errorf("%w: INVITE without SDP offer (delayed offer is not supported)", ErrNoCommonCodec)
-	}
-	if ct := req.ContentType(); ct == nil || !isSDP(ct.Value()) {
-		s.release()
-		return fmt.Errorf("%w: INVITE body must be application/sdp", ErrUnsupportedMedia)
-	}
-	neg, err := NegotiateOffer(req.Body())
-	if err != nil {
-		s.release()
-		return err
+	// An INVITE without a body is a delayed offer (RFC 3261 §13.2.1): we
+	// offer in the 200 OK and the caller answers in the ACK.
+	delayed := len(req.Body()) == 0
+	var (
+		neg Negotiated
+		err error
+	)
+	if delayed {
+		neg = Negotiated{Codec: media.PCMU, DTMFPayloadType: delayedOfferDTMF, Direction: SendRecv}
+	} else {
+		if ct := req.ContentType(); ct == nil || !isSDP(ct.Value()) {
+			s.release()
+			return fmt.Errorf("%w: INVITE body must be application/sdp", ErrUnsupportedMedia)
+		}
+		if neg, err = NegotiateOffer(req.Body()); err != nil {
+			s.release()
+			return err
+		}
 	}
 	callID := callIDOf(req)
 	log := s.log.With("call_id", callID)
@@ -88,6 +94,9 @@ func (s *Server) answer(req *sip.Request, tx sip.ServerTransaction) error {
 	}
 	c.direction.Store(neg.Direction)
 	c.sdpVersion.Store(1)
+	if delayed {
+		c.ackSDP = make(chan []byte, 1)
+	}
 	s.track(c)
 
 	if s.cfg.AnswerDelay > 0 {
@@ -106,15 +115,22 @@ func (s *Server) answer(req *sip.Request, tx sip.ServerTransaction) error {
 			return ErrDraining
 		}
 	}
-	answer, err := neg.Answer(sess.LocalAddr(), c.sessID, 1)
+	var body []byte
+	if delayed {
+		body, err = Offer(sess.LocalAddr(), []media.Codec{media.PCMU, media.PCMA}, delayedOfferDTMF, c.sessID, 1)
+	} else {
+		body, err = neg.Answer(sess.LocalAddr(), c.sessID, 1)
+	}
 	if err != nil {
 		c.end(CauseMediaError)
-		return fmt.Errorf("sip: render answer: %w", err)
+		return fmt.Errorf("sip: render SDP: %w", err)
 	}
 	c.answered.Store(time.Now().UnixNano())
-	sess.Start() // media flows from the 200 OK on; ACK may lag
+	if !delayed {
+		sess.Start() // media flows from the 200 OK on; ACK may lag
+	}
 	log.Info("call answered", "codec", neg.Codec.String(), "dtmf_pt", neg.DTMFPayloadType, "transport", transportOf(req))
-	err = ds.Respond(200, "OK", answer,
+	err = ds.Respond(200, "OK", body,
 		sip.NewHeader("Content-Type", "application/sdp"),
 		sip.NewHeader("Allow", allowed),
 		sip.NewHeader("Server", s.cfg.UserAgent))
@@ -127,11 +143,49 @@ func (s *Server) answer(req *sip.Request, tx sip.ServerTransaction) error {
 		c.end(cause)
 		return nil
 	}
+	if delayed {
+		if err := c.applyACKAnswer(); err != nil {
+			log.Info("delayed offer: no usable answer in ACK", "error", err)
+			hctx, cancel := context.WithTimeout(context.Background(), hangupTimeout)
+			defer cancel()
+			_ = c.hangup(hctx, CauseMediaError)
+			return nil
+		}
+	}
 	if s.obs != nil {
 		s.obs.CallStarted(c)
 	}
 	s.wg.Add(1)
 	go s.runCall(ctx, c)
+	return nil
+}
+
+// delayedOfferDTMF is the telephone-event payload type we offer when the
+// caller sent no offer.
+const delayedOfferDTMF = 101
+
+// applyACKAnswer configures and starts media from the SDP answer the ACK
+// carried (delayed offer).
+func (c *Call) applyACKAnswer() error {
+	var sdp []byte
+	select {
+	case sdp = <-c.ackSDP:
+	default:
+	}
+	if len(sdp) == 0 {
+		return fmt.Errorf("%w: ACK without SDP answer", ErrBadSDP)
+	}
+	neg, err := NegotiateAnswer(sdp)
+	if err != nil {
+		return err
+	}
+	if err := c.media.Configure(neg.Codec, neg.DTMFPayloadType); err != nil {
+		return err
+	}
+	c.media.SetRemote(neg.Remote, neg.RemoteRTCP)
+	c.media.SetSending(neg.Direction.Sends())
+	c.direction.Store(neg.Direction)
+	c.media.Start()
 	return nil
 }
 
