@@ -107,6 +107,9 @@ func (s *Session) readLoop() {
 			if s.cfg.OnAudio != nil {
 				s.cfg.OnAudio(pcm[:m], now)
 			}
+			if fn := s.sink.Load(); fn != nil {
+				(*fn)(pcm[:m])
+			}
 		}
 	}
 }

@@ -68,6 +68,8 @@ type Session struct {
 	txMu sync.Mutex
 	play *playback
 	dtq  []pendingDigit
+	live liveQueue
+	sink sinkPtr
 
 	statsMu sync.Mutex
 	rx      RxStats

@@ -295,3 +295,38 @@ func TestStartAfterCloseDoesNothing(t *testing.T) {
 	assert.Equal(t, 0, e.Sessions(), "a session closed before it started is never paced")
 	assert.Equal(t, 0, e.PortsInUse())
 }
+
+func TestBridgeRelaysAndTranscodes(t *testing.T) {
+	e := newTestEngine(t)
+	// caller (PCMU) <-> [legA PCMU | legB PCMA] <-> agent (PCMA)
+	var mu sync.Mutex
+	var atAgent, atCaller []int16
+	record := func(dst *[]int16) func([]int16) {
+		return func(pcm []int16) { mu.Lock(); *dst = append(*dst, pcm...); mu.Unlock() }
+	}
+	caller, legA := pair(t, e, PCMU, 0, false, nil)
+	legB, agent := pair(t, e, PCMA, 0, false, nil)
+	caller.SetAudioSink(record(&atCaller))
+	agent.SetAudioSink(record(&atAgent))
+	Bridge(legA, legB)
+
+	require.NoError(t, caller.Play(context.Background(), tonePrompt(t, '8', 300*time.Millisecond), PlayOptions{}))
+	require.NoError(t, agent.Play(context.Background(), tonePrompt(t, '3', 300*time.Millisecond), PlayOptions{}))
+	time.Sleep(200 * time.Millisecond)
+	mu.Lock()
+	toAgent := string(dtmf.NewDetector().Process(nil, atAgent))
+	toCaller := string(dtmf.NewDetector().Process(nil, atCaller))
+	mu.Unlock()
+	assert.Equal(t, "8", toAgent, "the caller's audio reaches the agent, PCMU to PCMA")
+	assert.Equal(t, "3", toCaller, "the agent's audio reaches the caller, PCMA to PCMU")
+
+	Unbridge(legA, legB)
+	mu.Lock()
+	atAgent = atAgent[:0]
+	mu.Unlock()
+	require.NoError(t, caller.Play(context.Background(), tonePrompt(t, '9', 200*time.Millisecond), PlayOptions{}))
+	time.Sleep(150 * time.Millisecond)
+	mu.Lock()
+	assert.Empty(t, string(dtmf.NewDetector().Process(nil, atAgent)), "nothing relayed after Unbridge")
+	mu.Unlock()
+}

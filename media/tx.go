@@ -128,6 +128,9 @@ func (s *Session) buildFrame() int {
 			s.play = nil
 		}
 	}
+	if copied == 0 && s.popLive(payload) {
+		copied = len(payload)
+	}
 	for i := copied; i < len(payload); i++ {
 		payload[i] = t.silence
 	}

@@ -43,6 +43,8 @@ type Call struct {
 	reinvite sync.Mutex         // serialises re-INVITE handling
 	admitted bool
 	ackSDP   chan []byte // delayed offer: the answer carried by the ACK
+
+	calledUser, callerUser string
 }
 
 // CallID is the SIP Call-ID, verbatim.
@@ -256,3 +258,12 @@ func (c *Call) Reoffer(ctx context.Context, dir Direction) error {
 	c.direction.Store(neg.Direction)
 	return nil
 }
+
+// CalledUser is the user part of the Request-URI we were called on
+// ("ivr" in sip:ivr@host), which selects the flow; empty for outbound calls.
+func (c *Call) CalledUser() string { return c.calledUser }
+
+// CallerUser is the user part of the caller's From URI (a phone number on
+// trunk calls). It is PHI-adjacent: use it only hashed (fraud signals),
+// never in logs or tags.
+func (c *Call) CallerUser() string { return c.callerUser }

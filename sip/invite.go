@@ -91,6 +91,7 @@ func (s *Server) answer(req *sip.Request, tx sip.ServerTransaction) error {
 		srv: s, callID: callID, id: ds.ID, inbound: true, log: log, media: sess,
 		uas: ds, sessID: s.nextSessionID(), started: time.Now(), ended: make(chan struct{}),
 		cancel: cancel, admitted: true,
+		calledUser: req.Recipient.User, callerUser: req.From().Address.User,
 	}
 	c.direction.Store(neg.Direction)
 	c.sdpVersion.Store(1)

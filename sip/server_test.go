@@ -126,12 +126,21 @@ func testLogger(t *testing.T) *slog.Logger {
 // recorder as handler and observer. It is shut down by t.Cleanup.
 func startServer(t *testing.T, cfg Config, rec *recorder) *testServer {
 	t.Helper()
+	return startServerWith(t, cfg, rec, nil)
+}
+
+// startServerWith is startServer with another handler (the recorder still observes).
+func startServerWith(t *testing.T, cfg Config, rec *recorder, h Handler) *testServer {
+	t.Helper()
 	eng, err := media.NewEngine(media.EngineConfig{IP: loopback})
 	require.NoError(t, err)
 	if rec == nil {
 		rec = newRecorder()
 	}
-	srv, err := NewServer(cfg, eng, WithHandler(rec), WithObserver(rec), WithLogger(testLogger(t)))
+	if h == nil {
+		h = rec
+	}
+	srv, err := NewServer(cfg, eng, WithHandler(h), WithObserver(rec), WithLogger(testLogger(t)))
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -156,3 +156,32 @@ func TestSIPpAnswersOurCall(t *testing.T) {
 		require.Equal(t, 1, res.Successful, res.ErrorLog)
 	})
 }
+
+func TestSIPpTransferBridgesTheCall(t *testing.T) {
+	requireSippPeers(t)
+	// The "agent" is a SIPp UAS that answers and hangs up after 1.5 s; the
+	// caller is one of our own legs. Transfer must bridge, and the agent's
+	// BYE must end the caller's call too.
+	uas := siptest.StartSipp(context.Background(), t, siptest.SippOptions{Scenario: "uas_answer_bye", Vars: map[string]string{"hold_ms": "1500"}})
+	done := make(chan error, 1)
+	ts := startServerWith(t, Config{}, nil, HandlerFunc(func(ctx context.Context, c *Call) {
+		done <- c.Transfer(ctx, "sip:agent@"+uas.Addr())
+	}))
+	caller := newCaller(t)
+	c := dialT(t, caller, ts.uri("udp"), DialOptions{})
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("transfer did not end")
+	}
+	select {
+	case <-c.Done():
+		assert.Equal(t, CauseRemoteBye, c.EndCause(), "the agent's hang-up ended the caller's leg")
+	case <-time.After(5 * time.Second):
+		t.Fatal("caller leg still up")
+	}
+	res := uas.Wait()
+	require.Equal(t, 1, res.Successful, res.ErrorLog)
+	waitIdle(t, ts)
+}
