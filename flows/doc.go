@@ -1,4 +1,6 @@
-// Package flows will hold the call-flow model, its YAML loader, validator
-// and versions (issue 3). It is empty until then; the top-level layout in
-// DESIGN.md reserves it.
+// Package flows is the call-flow model: a flow is a YAML document with an
+// id, an entry node and named nodes (play, menu, collect, verify, consent,
+// set, branch, route, transfer, hangup). This package loads flows keeping
+// line:column positions, validates them into errors a person can act on,
+// and keeps published versions immutable. It has no I/O beyond parsing.
 package flows

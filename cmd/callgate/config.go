@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -22,15 +23,28 @@ const (
 	DefaultDrainTime   = 30 * time.Second
 	DefaultLogLevel    = "info"
 	DefaultLogFormat   = "text"
-	DefaultIdleTimeout = 30 * time.Second
+	DefaultFlow        = "member-services"
+	DefaultTagTTL      = 24 * time.Hour
+	// demoSecretKey is the bundled demo config's key; refused outside demo mode.
+	demoSecretKey = "Y2FsbGdhdGUtZGVtby1rZXktbm90LWZvci1wcm9kdWN0aW9uLXVzZSEh"
 )
 
 // Config is the whole daemon configuration (YAML). Flags and CALLGATE_*
 // environment variables override the file.
 type Config struct {
-	// Demo marks the bundled demo configuration: demo credentials and
-	// debug aids are refused unless it is true.
+	// Demo marks the bundled demo configuration: demo credentials, the demo
+	// member directory and the demo key are refused unless it is true.
 	Demo bool `yaml:"demo"`
+	// SecretKey (base64, at least 32 bytes) keys the HMACs behind opaque
+	// references (subjects, hashed caller numbers) and peppers stored
+	// secrets. Every node of a deployment must share it.
+	SecretKey string `yaml:"secret_key"`
+	// Members chooses the member directory.
+	Members MembersConfig `yaml:"members"`
+	// Tags configures the call tags in Redis.
+	Tags TagsConfig `yaml:"tags"`
+	// Guard configures lockout and pretexting signals.
+	Guard GuardConfig `yaml:"guard"`
 	// SIP signalling.
 	SIP SIPConfig `yaml:"sip"`
 	// Media (RTP).
@@ -90,11 +104,39 @@ type RedisConfig struct {
 type IVRConfig struct {
 	// Prompts is a directory of <lang>/<name>.wav; empty uses the bundled set.
 	Prompts string `yaml:"prompts"`
-	// IdleTimeout hangs up a silent caller.
-	IdleTimeout time.Duration `yaml:"idle_timeout"`
-	// DebugDigits logs received digits at debug level. Demo mode only: it
-	// is a call-core test aid, never for calls that carry secure input.
-	DebugDigits bool `yaml:"debug_digits"`
+	// Flows is a directory of flow YAML files loaded at start; empty loads
+	// the bundled flows (member-services, pharmacy-refill).
+	Flows string `yaml:"flows"`
+	// DefaultFlow runs for calls whose Request-URI user is not in Numbers.
+	DefaultFlow string `yaml:"default_flow"`
+	// Numbers maps a Request-URI user (sip:USER@host) to a flow id.
+	Numbers map[string]string `yaml:"numbers"`
+}
+
+// MembersConfig chooses the member directory.
+type MembersConfig struct {
+	// Source is "demo" (the bundled demo members; demo mode only) or
+	// "redis" (imported with callgate members import).
+	Source string `yaml:"source"`
+}
+
+// TagsConfig configures call tags.
+type TagsConfig struct {
+	// TTL keeps a call's tags this long after hang-up.
+	TTL time.Duration `yaml:"ttl"`
+}
+
+// GuardConfig sets lockout and pretexting thresholds.
+type GuardConfig struct {
+	// MaxFailures failed verifications against one member within Window
+	// lock its phone verification for LockFor.
+	MaxFailures int           `yaml:"max_failures"`
+	Window      time.Duration `yaml:"window"`
+	LockFor     time.Duration `yaml:"lock_for"`
+	// PretextDistinct different member IDs from one caller number within
+	// PretextWindow flag suspected_pretexting.
+	PretextDistinct int           `yaml:"pretext_distinct"`
+	PretextWindow   time.Duration `yaml:"pretext_window"`
 }
 
 // LogConfig configures logging.
@@ -110,7 +152,9 @@ func defaultConfig() Config {
 		SIP:          SIPConfig{Addr: DefaultSIPAddr},
 		Media:        MediaConfig{RTPPorts: DefaultRTPPorts},
 		HTTP:         HTTPConfig{Addr: DefaultHTTPAddr},
-		IVR:          IVRConfig{IdleTimeout: DefaultIdleTimeout},
+		IVR:          IVRConfig{DefaultFlow: DefaultFlow},
+		Members:      MembersConfig{Source: "redis"},
+		Tags:         TagsConfig{TTL: DefaultTagTTL},
 		Log:          LogConfig{Level: DefaultLogLevel, Format: DefaultLogFormat},
 		DrainTimeout: DefaultDrainTime,
 	}
@@ -220,8 +264,32 @@ func (c *Config) Validate() error {
 			bad("http.addr", "%q is not HOST:PORT with an IP host (or \"off\")", c.HTTP.Addr)
 		}
 	}
-	if c.Redis.URL != "" && !strings.HasPrefix(c.Redis.URL, "redis://") && !strings.HasPrefix(c.Redis.URL, "rediss://") && !strings.HasPrefix(c.Redis.URL, "unix://") {
-		bad("redis.url", "%q must start with redis://, rediss:// or unix://", c.Redis.URL)
+	if c.Redis.URL != "" && !hasAnyPrefix(c.Redis.URL, "redis://", "rediss://", "unix://", "redis-sentinel://") {
+		// The URL may hold a password: name the rule, not the value.
+		bad("redis.url", "must start with redis://, rediss://, unix:// or redis-sentinel://")
+	}
+	if key, err := base64.StdEncoding.DecodeString(c.SecretKey); err != nil || len(key) < 32 {
+		bad("secret_key", "must be at least 32 bytes, base64-encoded (e.g. openssl rand -base64 32)")
+	} else if c.SecretKey == demoSecretKey && !c.Demo {
+		bad("secret_key", "is the demo key; generate your own outside the demo configuration")
+	}
+	switch c.Members.Source {
+	case "redis":
+	case "demo":
+		if !c.Demo {
+			bad("members.source", "\"demo\" (the demo members) is allowed only in the demo configuration (demo: true)")
+		}
+	default:
+		bad("members.source", "%q: want demo or redis", c.Members.Source)
+	}
+	if c.IVR.DefaultFlow == "" {
+		bad("ivr.default_flow", "must name a flow")
+	}
+	if c.Tags.TTL < 0 {
+		bad("tags.ttl", "must not be negative")
+	}
+	if c.Guard.MaxFailures < 0 || c.Guard.PretextDistinct < 0 || c.Guard.Window < 0 || c.Guard.LockFor < 0 || c.Guard.PretextWindow < 0 {
+		bad("guard", "thresholds and durations must not be negative")
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
@@ -233,14 +301,17 @@ func (c *Config) Validate() error {
 	default:
 		bad("log.format", "%q: want text or json", c.Log.Format)
 	}
-	if c.IVR.DebugDigits && !c.Demo {
-		bad("ivr.debug_digits", "allowed only in the demo configuration (demo: true): digits can be secure input")
-	}
-	if c.IVR.IdleTimeout < 0 {
-		bad("ivr.idle_timeout", "must not be negative")
-	}
 	if c.DrainTimeout < 0 {
 		bad("drain_timeout", "must not be negative")
 	}
 	return errors.Join(errs...)
+}
+
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -46,7 +48,11 @@ func TestBadConfigNamesTheField(t *testing.T) {
 		{"redis url", "redis:\n  url: 127.0.0.1:6379\n", "redis.url"},
 		{"log level", "log:\n  level: loud\n", "log.level"},
 		{"log format", "log:\n  format: xml\n", "log.format"},
-		{"debug digits outside demo", "ivr:\n  debug_digits: true\n", "ivr.debug_digits"},
+		{"demo members outside demo", "secret_key: c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0zMi1ieXRlcy1sb25n\nmembers:\n  source: demo\n", "members.source"},
+		{"demo key outside demo", "secret_key: Y2FsbGdhdGUtZGVtby1rZXktbm90LWZvci1wcm9kdWN0aW9uLXVzZSEh\n", "is the demo key"},
+		{"short key", "secret_key: c2hvcnQ=\n", "secret_key"},
+		{"missing key", "sip:\n  addr: 127.0.0.1:5060\n", "secret_key"},
+		{"sentinel url is fine but password is not echoed", "redis:\n  url: http://user:hunter2@host\n", "redis.url"},
 		{"negative max calls", "sip:\n  max_calls: -1\n", "sip.max_calls"},
 		{"bad duration", "sip:\n  rtp_timeout: soon\n", "rtp_timeout"},
 		{"wrong type", "sip:\n  max_calls: many\n", "max_calls"},
@@ -58,6 +64,7 @@ func TestBadConfigNamesTheField(t *testing.T) {
 			_, err := loadServeConfig([]string{"--config", path}, noEnv)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.field)
+			assert.NotContains(t, err.Error(), "hunter2", "a URL's password is never echoed")
 		})
 	}
 	t.Run("missing file", func(t *testing.T) {
@@ -88,4 +95,26 @@ func TestParseDTMFScript(t *testing.T) {
 		_, err := parseDTMFScript(bad)
 		assert.Error(t, err, bad)
 	}
+}
+
+func TestFlowValidateCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := cmdFlow([]string{"validate", "../../flows/testdata/broken.yaml"}, &out, &errOut)
+	require.ErrorIs(t, err, errInvalid, "a broken flow makes the command fail")
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.GreaterOrEqual(t, len(lines), 5)
+	for _, l := range lines {
+		assert.Regexp(t, `^\.\./\.\./flows/testdata/broken\.yaml:\d+:\d+: `, l, "every problem has LINE:COLUMN")
+	}
+	assert.Contains(t, out.String(), "feeds verification but is not secure: true")
+	assert.Contains(t, out.String(), "undefined target")
+
+	out.Reset()
+	require.NoError(t, cmdFlow([]string{"validate", "../../flows/demo/member-services.yaml", "../../flows/demo/pharmacy-refill.yaml"}, &out, &errOut))
+	assert.Contains(t, out.String(), "member-services.yaml: ok")
+
+	out.Reset()
+	require.NoError(t, cmdFlow([]string{"list"}, &out, &errOut))
+	assert.Contains(t, out.String(), "member-services")
+	assert.Contains(t, out.String(), "pharmacy-refill")
 }

@@ -22,6 +22,8 @@ const usage = `usage: callgate <command> [flags]
 commands:
   serve     run the server (SIP on UDP+TCP, RTP, HTTP /metrics /healthz /readyz)
   dial      place a SIP call, send a DTMF script, record and time what it hears
+  flow      validate and list call flows
+  members   import members into Redis (members import FILE.csv)
   version   print the version
 
 Run "callgate <command> -h" for the command's flags.
@@ -44,6 +46,12 @@ func run(args []string) int {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		err = cmdDial(ctx, args[1:], os.Stdout)
+	case "flow":
+		err = cmdFlow(args[1:], os.Stdout, os.Stderr)
+	case "members":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		err = cmdMembers(ctx, args[1:], os.Stdout, os.Stderr, os.LookupEnv)
 	case "version", "--version", "-v":
 		fmt.Println("callgate", version)
 	case "help", "-h", "--help":
@@ -55,6 +63,9 @@ func run(args []string) int {
 	if err != nil {
 		if errors.Is(err, errUsage) {
 			return 2
+		}
+		if errors.Is(err, errInvalid) {
+			return 1 // the command printed the problems
 		}
 		fmt.Fprintln(os.Stderr, "callgate:", err)
 		return 1

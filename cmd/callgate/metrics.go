@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/callgate/callgate/flows"
+	"github.com/callgate/callgate/ivr"
 	"github.com/callgate/callgate/sip"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -15,13 +17,20 @@ import (
 // metrics is the Prometheus registry and the SIP observer that feeds it.
 // Every metric is listed in README.md § Metrics; labels are bounded.
 type metrics struct {
-	reg         *prometheus.Registry
-	callsTotal  *prometheus.CounterVec
-	rejected    *prometheus.CounterVec
-	callSeconds prometheus.Histogram
+	reg          *prometheus.Registry
+	callsTotal   *prometheus.CounterVec
+	rejected     *prometheus.CounterVec
+	callSeconds  prometheus.Histogram
+	stepSeconds  *prometheus.HistogramVec
+	verification *prometheus.CounterVec
+	signals      *prometheus.CounterVec
+	storeErrors  *prometheus.CounterVec
 }
 
-var _ sip.Observer = (*metrics)(nil)
+var (
+	_ sip.Observer = (*metrics)(nil)
+	_ ivr.Observer = (*metrics)(nil)
+)
 
 func newMetrics(a *App) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
@@ -38,7 +47,24 @@ func newMetrics(a *App) *metrics {
 		Help:    "Duration of answered calls.",
 		Buckets: []float64{1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600},
 	})
-	m.reg.MustRegister(m.callsTotal, m.rejected, m.callSeconds,
+	m.stepSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Namespace: "callgate", Subsystem: "ivr", Name: "step_duration_seconds",
+		Help:    "Time spent in each flow node, by node kind.",
+		Buckets: []float64{0.01, 0.1, 0.5, 1, 2, 5, 10, 20, 30, 60},
+	}, []string{"kind"})
+	m.verification = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "callgate", Subsystem: "ivr", Name: "verification_attempts_total",
+		Help: "Verification attempts by step (identity, pin, rep_code) and result (ok, fail, locked, missing_input, error).",
+	}, []string{"step", "result"})
+	m.signals = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "callgate", Subsystem: "ivr", Name: "signals_total",
+		Help: "Flags raised on calls: verification_failed, locked_out, suspected_pretexting.",
+	}, []string{"flag"})
+	m.storeErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "callgate", Subsystem: "store", Name: "errors_total",
+		Help: "Failed Redis operations by operation.",
+	}, []string{"op"})
+	m.reg.MustRegister(m.callsTotal, m.rejected, m.callSeconds, m.stepSeconds, m.verification, m.signals, m.storeErrors,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Namespace: "callgate", Subsystem: "sip", Name: "active_calls",
 			Help: "Calls admitted and not yet ended.",
@@ -72,6 +98,29 @@ func (m *metrics) CallEnded(c *sip.Call, cause sip.EndCause) {
 	if a := c.AnsweredAt(); !a.IsZero() {
 		m.callsTotal.WithLabelValues(cause.String()).Inc()
 		m.callSeconds.Observe(time.Since(a).Seconds())
+	}
+}
+
+// Step implements ivr.Observer.
+func (m *metrics) Step(kind flows.Kind, d time.Duration) {
+	m.stepSeconds.WithLabelValues(string(kind)).Observe(d.Seconds())
+}
+
+// Verification implements ivr.Observer.
+func (m *metrics) Verification(step flows.VerifyStep, result string) {
+	m.verification.WithLabelValues(string(step), result).Inc()
+}
+
+// Signal implements ivr.Observer.
+func (m *metrics) Signal(flag string) { m.signals.WithLabelValues(flag).Inc() }
+
+// StoreError implements ivr.Observer.
+func (m *metrics) StoreError(op string) { m.storeErrors.WithLabelValues(op).Inc() }
+
+// tagOp is the tags package's metrics hook: it counts failures only.
+func (m *metrics) tagOp(op string, err error) {
+	if err != nil {
+		m.storeErrors.WithLabelValues("tags_" + op).Inc()
 	}
 }
 

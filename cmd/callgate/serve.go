@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	_ "embed"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,14 +14,23 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
 	"syscall"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
+	"github.com/callgate/callgate/flows"
+	"github.com/callgate/callgate/flows/demo"
 	"github.com/callgate/callgate/ivr"
 	"github.com/callgate/callgate/ivr/prompts"
 	"github.com/callgate/callgate/media"
 	"github.com/callgate/callgate/media/prompt"
+	"github.com/callgate/callgate/routing/evidence"
+	"github.com/callgate/callgate/routing/guard"
+	"github.com/callgate/callgate/routing/members"
+	"github.com/callgate/callgate/routing/store"
+	"github.com/callgate/callgate/routing/tags"
 	"github.com/callgate/callgate/sip"
 	"github.com/redis/go-redis/v9"
 )
@@ -130,8 +140,10 @@ type App struct {
 	log     *slog.Logger
 	eng     *media.Engine
 	sip     *sip.Server
-	rdb     *redis.Client
-	mini    *miniredis.Miniredis
+	store   *store.Store
+	rdb     redis.UniversalClient
+	flows   *flows.Registry
+	runner  *ivr.Runner
 	metrics *metrics
 	udp     net.PacketConn
 	tcp     net.Listener
@@ -147,17 +159,49 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 			a.closeAll()
 		}
 	}()
+	key, _ := base64.StdEncoding.DecodeString(cfg.SecretKey) // validated
 	sets, err := loadPrompts(cfg.IVR.Prompts)
 	if err != nil {
 		return nil, err
 	}
-	greeter := &ivr.Greeter{Prompts: sets["en"], IdleTimeout: cfg.IVR.IdleTimeout, LogDigits: cfg.IVR.DebugDigits}
-	if err := greeter.Validate(); err != nil {
-		return nil, fmt.Errorf("prompts: %w", err)
-	}
-
-	if err := a.openRedis(ctx); err != nil {
+	if a.flows, err = loadFlows(cfg.IVR.Flows, sets); err != nil {
 		return nil, err
+	}
+	for _, id := range append([]string{cfg.IVR.DefaultFlow}, mapValues(cfg.IVR.Numbers)...) {
+		if _, ok := a.flows.Live(id); !ok {
+			return nil, fmt.Errorf("ivr: flow %q is not loaded (loaded: %s)", id, strings.Join(a.flows.IDs(), ", "))
+		}
+	}
+	if a.store, err = store.Open(ctx, store.Config{URL: cfg.Redis.URL}); err != nil {
+		return nil, fmt.Errorf("redis.url: %w", err)
+	}
+	a.rdb = a.store.Client
+	var dir members.Directory
+	switch cfg.Members.Source {
+	case "demo":
+		if dir, err = members.LoadDemo(key); err != nil {
+			return nil, fmt.Errorf("members: demo: %w", err)
+		}
+	default:
+		r := members.NewRedis(a.rdb, key, members.DefaultArgon2Params())
+		if err := r.Err(); err != nil {
+			return nil, fmt.Errorf("members: %w", err)
+		}
+		dir = r
+	}
+	a.metrics = newMetrics(a)
+	a.runner = &ivr.Runner{
+		Flows:   a.flows,
+		Prompts: sets,
+		Members: directory{dir},
+		Tags:    tagStore{tags.New(a.rdb, tags.WithTTL(cfg.Tags.TTL), tags.WithMetrics(a.metrics.tagOp))},
+		Guard: guard.New(a.rdb, key, guard.Config{
+			MaxFailures: cfg.Guard.MaxFailures, Window: cfg.Guard.Window, LockFor: cfg.Guard.LockFor,
+			PretextDistinct: cfg.Guard.PretextDistinct, PretextWindow: cfg.Guard.PretextWindow,
+		}),
+		Evidence:  evidenceStore{evidence.New(a.rdb, 0)},
+		Observer:  a.metrics,
+		MemberRef: func(id []byte) string { return members.SubjectOf(key, id) },
 	}
 
 	sipAP := netip.MustParseAddrPort(cfg.SIP.Addr)
@@ -169,7 +213,6 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if a.eng, err = media.NewEngine(media.EngineConfig{IP: mediaIP, Ports: pr, Logger: log}); err != nil {
 		return nil, err
 	}
-	a.metrics = newMetrics(a)
 	a.sip, err = sip.NewServer(sip.Config{
 		MaxCalls: cfg.SIP.MaxCalls, InviteRate: cfg.SIP.InviteRate, InviteBurst: cfg.SIP.InviteBurst,
 		RTPTimeout: cfg.SIP.RTPTimeout, MaxCallDuration: cfg.SIP.MaxCallDuration,
@@ -177,11 +220,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	}, a.eng,
 		sip.WithLogger(log),
 		sip.WithObserver(a.metrics),
-		sip.WithHandler(sip.HandlerFunc(func(ctx context.Context, c *sip.Call) {
-			if err := greeter.Run(ctx, c); err != nil {
-				c.Logger().Debug("call application ended", "error", err)
-			}
-		})))
+		sip.WithHandler(sip.HandlerFunc(a.serveCall)))
 	if err != nil {
 		return nil, err
 	}
@@ -201,6 +240,25 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	return a, nil
 }
 
+// serveCall picks the flow by the Request-URI user and runs it.
+func (a *App) serveCall(ctx context.Context, c *sip.Call) {
+	id := a.cfg.IVR.DefaultFlow
+	if f, ok := a.cfg.IVR.Numbers[c.CalledUser()]; ok {
+		id = f
+	}
+	if err := a.runner.Run(ctx, c, id); err != nil {
+		c.Logger().Warn("flow run failed", "flow", id, "error", err)
+	}
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
 func loadPrompts(dir string) (map[string]*prompt.Set, error) {
 	if dir == "" {
 		sets, err := prompts.Load()
@@ -209,34 +267,61 @@ func loadPrompts(dir string) (map[string]*prompt.Set, error) {
 		}
 		return sets, nil
 	}
-	set, err := prompt.LoadFS(os.DirFS(dir), "en")
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("ivr.prompts: %w", err)
 	}
-	return map[string]*prompt.Set{"en": set}, nil
+	sets := map[string]*prompt.Set{}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		set, err := prompt.LoadFS(os.DirFS(dir), e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("ivr.prompts: %w", err)
+		}
+		sets[e.Name()] = set
+	}
+	if sets["en"] == nil {
+		return nil, fmt.Errorf("ivr.prompts: %s has no en/ directory", dir)
+	}
+	return sets, nil
 }
 
-func (a *App) openRedis(ctx context.Context) error {
-	url := a.cfg.Redis.URL
-	if url == "" {
-		m := miniredis.NewMiniRedis()
-		if err := m.StartAddr("127.0.0.1:0"); err != nil {
-			return fmt.Errorf("redis: embedded store: %w", err)
+// loadFlows validates and publishes the bundled flows (or a directory's).
+// An invalid flow stops startup with its line:column errors.
+func loadFlows(dir string, sets map[string]*prompt.Set) (*flows.Registry, error) {
+	srcs := demo.Sources()
+	if dir != "" {
+		srcs = map[string][]byte{}
+		paths, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+		if err != nil || len(paths) == 0 {
+			return nil, fmt.Errorf("ivr.flows: no *.yaml in %s", dir)
 		}
-		a.mini = m
-		url = "redis://" + m.Addr()
+		for _, p := range paths {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return nil, fmt.Errorf("ivr.flows: %w", err)
+			}
+			srcs[filepath.Base(p)] = b
+		}
 	}
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		return fmt.Errorf("redis.url: %w", err)
+	reg := flows.NewRegistry()
+	names := make([]string, 0, len(srcs))
+	for n := range srcs {
+		names = append(names, n)
 	}
-	a.rdb = redis.NewClient(opt)
-	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	if err := a.rdb.Ping(pctx).Err(); err != nil {
-		return fmt.Errorf("redis.url: %s does not answer: %w", opt.Addr, err)
+	sort.Strings(names)
+	for _, n := range names {
+		f, err := flows.Load(srcs[n], flows.ValidateOptions{PromptExists: promptExists(sets)})
+		if err != nil {
+			return nil, fmt.Errorf("ivr.flows: %s:\n%w", n, err)
+		}
+		if _, err := reg.Publish(f, "startup", "loaded from "+n, time.Now()); err != nil {
+			return nil, fmt.Errorf("ivr.flows: %s: %w", n, err)
+		}
 	}
-	return nil
+	return reg, nil
 }
 
 // Run serves until a signal: SIGTERM drains (new INVITEs get 503, calls
@@ -248,16 +333,16 @@ func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
 	if a.http != nil {
 		go func() { errc <- a.http.Serve(a.httpLn) }()
 	}
-	store := "embedded"
-	if a.mini == nil {
-		store = "redis"
+	storeKind := "embedded"
+	if !a.store.Embedded {
+		storeKind = "redis " + a.store.Addr()
 	}
 	httpAddr := "off"
 	if a.httpLn != nil {
 		httpAddr = a.httpLn.Addr().String()
 	}
 	a.log.Info("callgate serving", "version", version, "sip", a.udp.LocalAddr().String(), "transports", "udp,tcp",
-		"http", httpAddr, "rtp_ports", a.cfg.Media.RTPPorts, "store", store, "demo", a.cfg.Demo)
+		"http", httpAddr, "rtp_ports", a.cfg.Media.RTPPorts, "store", storeKind, "flows", strings.Join(a.flows.IDs(), ","), "demo", a.cfg.Demo)
 
 	var runErr error
 	select {
@@ -322,10 +407,7 @@ func (a *App) closeAll() {
 	if a.eng != nil {
 		_ = a.eng.Close()
 	}
-	if a.rdb != nil {
-		_ = a.rdb.Close()
-	}
-	if a.mini != nil {
-		a.mini.Close()
+	if a.store != nil {
+		_ = a.store.Close()
 	}
 }

@@ -1,0 +1,18 @@
+package flows
+
+// What a node does when a field is left out. The runtime applies these; the
+// validator checks the default prompts exist.
+const (
+	// DefaultGrant and DefaultDecline are a consent node's keys.
+	DefaultGrant   = "1"
+	DefaultDecline = "2"
+	// DefaultRetries is a menu's or collect's attempts before on_failure.
+	DefaultRetries = 3
+	// DefaultTries is a verify node's attempts before on_failure.
+	DefaultTries = 3
+	// DefaultNoInputPrompt is what a menu or collect plays after a timeout.
+	DefaultNoInputPrompt = "no_input"
+	// DefaultNoMatchPrompt is what a menu or collect plays after an invalid
+	// entry.
+	DefaultNoMatchPrompt = "invalid"
+)

@@ -1,0 +1,47 @@
+package flows_test
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/callgate/callgate/flows"
+)
+
+// doc joins lines into a YAML document; line i of the slice is line i+1 of
+// the source, which keeps expected positions easy to read.
+func doc(lines ...string) []byte {
+	return []byte(strings.Join(lines, "\n") + "\n")
+}
+
+// bundledEnglish are the English prompts callgate bundles (ivr/prompts).
+func bundledEnglish() []string {
+	return []string{
+		"welcome", "consent", "consent_thanks", "role", "enter_member_id",
+		"enter_dob", "enter_pin", "enter_rep_code", "invalid", "not_verified",
+		"verify_failed_transfer", "verified", "purpose", "no_input",
+		"connecting", "queue_position", "goodbye", "language", "after_hours",
+		"refill_enter_rx", "refill_confirm", "hold_music",
+	}
+}
+
+// bundledSpanish are the Spanish prompts callgate bundles.
+func bundledSpanish() []string {
+	return []string{"welcome", "consent", "role", "goodbye", "language"}
+}
+
+// promptExists reports whether a bundled prompt exists.
+func promptExists(lang, name string) bool {
+	switch lang {
+	case "en":
+		return slices.Contains(bundledEnglish(), name)
+	case "es":
+		return slices.Contains(bundledSpanish(), name)
+	}
+	return false
+}
+
+// testOptions checks prompts against the bundled names; queues are not
+// checked.
+func testOptions() flows.ValidateOptions {
+	return flows.ValidateOptions{PromptExists: promptExists}
+}

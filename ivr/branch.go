@@ -1,0 +1,116 @@
+package ivr
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/callgate/callgate/flows"
+	"github.com/callgate/callgate/media"
+	"github.com/callgate/callgate/media/prompt"
+)
+
+// branch picks the next node from a tag, the call's language, or the hours.
+func (s *session) branch(n *flows.Node) (string, error) {
+	switch {
+	case n.Hours != nil:
+		loc, err := time.LoadLocation(orString(s.f.TimeZone, "UTC"))
+		if err != nil {
+			return "", fmt.Errorf("ivr: time zone: %w", err)
+		}
+		open, err := n.Hours.OpenAt(s.r.now(), loc)
+		if err != nil {
+			return "", err
+		}
+		if open {
+			return n.Open, nil
+		}
+		return n.Closed, nil
+	case n.Language:
+		if t, ok := n.Cases[s.lang]; ok {
+			return t, nil
+		}
+		return n.Default, nil
+	default:
+		if t, ok := n.Cases[s.tags[n.Tag]]; ok {
+			return t, nil
+		}
+		return n.Default, nil
+	}
+}
+
+// route puts the call in a queue. Until agents and queues exist (issue
+// 4) the call waits on hold music, tagged queued, until it hangs up or
+// max_wait passes (then on_failure, or the end of the flow).
+func (s *session) route(ctx context.Context, n *flows.Node) (string, error) {
+	s.setTags(ctx, map[string]string{TagQueue: n.Queue, TagState: "queued"})
+	s.log.Info("queued", "queue", n.Queue)
+	if err := s.play(ctx, n.Prompts, false); err != nil {
+		return "", err
+	}
+	hold, err := s.prompt(orString(s.r.HoldPrompt, "hold_music"))
+	if err != nil {
+		hold = prompt.Silence(10 * time.Second)
+	}
+	var deadline <-chan time.Time
+	if n.MaxWait > 0 {
+		t := time.NewTimer(n.MaxWait.D())
+		defer t.Stop()
+		deadline = t.C
+	}
+	for {
+		done := make(chan error, 1)
+		pctx, cancel := context.WithCancel(ctx)
+		go func() { done <- s.c.Play(pctx, hold, media.PlayOptions{}) }()
+		select {
+		case err := <-done:
+			cancel()
+			if ctx.Err() != nil {
+				return "", ctx.Err()
+			}
+			if err != nil {
+				return "", err
+			}
+		case <-deadline:
+			cancel()
+			<-done
+			s.log.Info("queue wait exceeded", "queue", n.Queue)
+			return s.failure(n)
+		}
+	}
+}
+
+// Transferer is implemented by calls that can be handed to a SIP URI.
+type Transferer interface {
+	Transfer(ctx context.Context, uri string) error
+}
+
+func (s *session) transfer(ctx context.Context, n *flows.Node) (string, error) {
+	t, ok := s.c.(Transferer)
+	if !ok {
+		return "", fmt.Errorf("ivr: transfer to %s: this call cannot be transferred", n.To)
+	}
+	s.setTags(ctx, map[string]string{TagState: "transferred"})
+	if err := t.Transfer(ctx, n.To); err != nil {
+		s.log.Warn("transfer failed", "error", err)
+		return s.failure(n)
+	}
+	return "", errEndOfFlow
+}
+
+// promptHash identifies the audio version of a prompt (consent evidence).
+func promptHash(p *prompt.Prompt) string {
+	if h, ok := hashes.Load(p); ok {
+		return h.(string)
+	}
+	sum := sha256.New()
+	_, _ = sum.Write(p.Ulaw)
+	h := hex.EncodeToString(sum.Sum(nil))
+	hashes.Store(p, h)
+	return h
+}
+
+var hashes sync.Map //nolint:gochecknoglobals // cache keyed by immutable prompts

@@ -1,0 +1,94 @@
+package ivr
+
+import (
+	"context"
+	"time"
+
+	"github.com/callgate/callgate/flows"
+)
+
+// Tag field names of the call tag contract (DESIGN.md "Call tags in Redis").
+const (
+	TagVerificationLevel = "verification_level"
+	TagCallerRole        = "caller_role"
+	TagRecordingConsent  = "recording_consent"
+	TagRestrictions      = "restrictions"
+	TagPurpose           = "purpose"
+	TagSubject           = "subject"
+	TagFlags             = "flags"
+	TagFlow              = "flow"
+	TagFlowVersion       = "flow_version"
+	TagQueue             = "queue"
+	TagState             = "state"
+)
+
+// Flags the IVR raises.
+const (
+	FlagVerificationFailed  = "verification_failed"
+	FlagLockedOut           = "locked_out"
+	FlagSuspectedPretexting = "suspected_pretexting"
+)
+
+// Directory verifies callers against member records. Digits arrive as
+// byte slices the runner wipes after the call returns.
+type Directory interface {
+	Identify(ctx context.Context, memberID, dob []byte) (subject string, ok bool, err error)
+	CheckPIN(ctx context.Context, subject string, pin []byte) (bool, error)
+	CheckRepCode(ctx context.Context, subject string, code []byte) (rep Representative, ok bool, err error)
+	Restrictions(ctx context.Context, subject string) ([]string, error)
+}
+
+// Representative is what verification keeps of a personal representative:
+// an opaque ID and the purposes they may act for.
+type Representative struct {
+	ID    string
+	Scope []string
+}
+
+// Tagger writes one call's tags. Begin creates it with the initial fields.
+type Tagger interface {
+	Set(ctx context.Context, kv map[string]string) error
+	AddFlag(ctx context.Context, flag string) error
+	End(ctx context.Context, state string) error
+}
+
+// TagStore starts a call's tags.
+type TagStore interface {
+	Begin(ctx context.Context, callID string, initial map[string]string) (Tagger, error)
+}
+
+// Guard keeps lockout and pretexting signals shared by all nodes.
+type Guard interface {
+	Locked(ctx context.Context, subject string) (bool, error)
+	Failure(ctx context.Context, subject string) (lockedNow bool, err error)
+	Success(ctx context.Context, subject string) error
+	Tried(ctx context.Context, callerNumber, memberRef string) (pretexting bool, err error)
+}
+
+// FlowSource gives the live version of a flow.
+type FlowSource interface {
+	Live(id string) (*flows.Flow, bool)
+}
+
+// Evidence records what a caller was told and when (consent notices).
+type Evidence interface {
+	Consent(ctx context.Context, callID string, e ConsentEvidence) error
+}
+
+// ConsentEvidence is the record of one consent exchange.
+type ConsentEvidence struct {
+	Prompts []string  // prompt names, in the order played
+	Hashes  []string  // SHA-256 of each prompt's audio, the version heard
+	Played  time.Time // when the notice started
+	Result  string    // granted, declined, unanswered
+	At      time.Time // when the result was known
+}
+
+// Observer is told about IVR events for metrics. Implementations must not
+// block; labels are bounded (node kinds, step names, results).
+type Observer interface {
+	Step(kind flows.Kind, d time.Duration)
+	Verification(step flows.VerifyStep, result string)
+	Signal(flag string)
+	StoreError(op string)
+}
