@@ -36,10 +36,10 @@ type scriptedCall struct {
 	played []string
 }
 
-func (c *scriptedCall) CallID() string              { return c.id }
-func (c *scriptedCall) CallerUser() string          { return c.caller }
-func (c *scriptedCall) Logger() *slog.Logger        { return c.log }
-func (c *scriptedCall) Digits() *media.DigitQueue   { return c.digits }
+func (c *scriptedCall) CallID() string               { return c.id }
+func (c *scriptedCall) CallerUser() string           { return c.caller }
+func (c *scriptedCall) Logger() *slog.Logger         { return c.log }
+func (c *scriptedCall) Digits() *media.DigitQueue    { return c.digits }
 func (c *scriptedCall) Hangup(context.Context) error { return nil }
 
 func (c *scriptedCall) Play(ctx context.Context, p *prompt.Prompt, opts media.PlayOptions) error {
@@ -180,9 +180,9 @@ func TestMemberServices(t *testing.T) {
 			want: map[string]string{"verification_level": "full", "caller_role": "self", "recording_consent": "granted", "purpose": "scheduling", "queue": "scheduling", "restrictions": ""},
 		},
 		{
-			name: "wrong PIN three times",
-			keys: "1" + "1" + "10001234#" + "04121980" + "0000#" + "1111#" + "2222#" + "2",
-			want: map[string]string{"verification_level": "partial", "caller_role": "self", "purpose": "billing", "queue": "billing"},
+			name:  "wrong PIN three times",
+			keys:  "1" + "1" + "10001234#" + "04121980" + "0000#" + "1111#" + "2222#" + "2",
+			want:  map[string]string{"verification_level": "partial", "caller_role": "self", "purpose": "billing", "queue": "billing"},
 			flags: "verification_failed",
 		},
 		{
@@ -191,9 +191,9 @@ func TestMemberServices(t *testing.T) {
 			want: map[string]string{"verification_level": "full", "caller_role": "representative", "recording_consent": "declined", "purpose": "scheduling"},
 		},
 		{
-			name: "wrong member ID three times",
-			keys: "1" + "1" + "99999999#04121980" + "88888888#04121980" + "77777777#04121980" + "3",
-			want: map[string]string{"verification_level": "none", "caller_role": "self", "subject": "", "purpose": "pharmacy"},
+			name:  "wrong member ID three times",
+			keys:  "1" + "1" + "99999999#04121980" + "88888888#04121980" + "77777777#04121980" + "3",
+			want:  map[string]string{"verification_level": "none", "caller_role": "self", "subject": "", "purpose": "pharmacy"},
 			flags: "suspected_pretexting,verification_failed",
 		},
 		{
@@ -202,9 +202,9 @@ func TestMemberServices(t *testing.T) {
 			want: map[string]string{"verification_level": "full", "restrictions": "contact-mobile-only,no-family-disclosure", "purpose": "nurse", "queue": "nurse"},
 		},
 		{
-			name: "wrong date of birth is no different from a wrong member ID",
-			keys: "1" + "1" + "10001234#01011990" + "10001234#01011991" + "10001234#01011992" + "1",
-			want: map[string]string{"verification_level": "none", "subject": ""},
+			name:  "wrong date of birth is no different from a wrong member ID",
+			keys:  "1" + "1" + "10001234#01011990" + "10001234#01011991" + "10001234#01011992" + "1",
+			want:  map[string]string{"verification_level": "none", "subject": ""},
 			flags: "verification_failed",
 		},
 		{
@@ -246,7 +246,9 @@ func TestConsentAnswers(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- e.runner.Run(ctx, c, "member-services") }()
 			key := "callgate:call:" + c.id
-			require.Eventually(t, func() bool { return e.mini.Exists(key) && e.mini.HGet(key, "recording_consent") == tc.want && contains(c.heard(), "role") },
+			require.Eventually(t, func() bool {
+				return e.mini.Exists(key) && e.mini.HGet(key, "recording_consent") == tc.want && contains(c.heard(), "role")
+			},
 				5*time.Second, 5*time.Millisecond, "consent tag")
 			cancel()
 			require.NoError(t, <-done)
@@ -399,4 +401,3 @@ func hgetall(m *miniredis.Miniredis, key string) map[string]string {
 type staticFlows map[string]*flows.Flow
 
 func (s staticFlows) Live(id string) (*flows.Flow, bool) { f, ok := s[id]; return f, ok }
-

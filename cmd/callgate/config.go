@@ -17,14 +17,14 @@ import (
 
 // Defaults of the daemon configuration.
 const (
-	DefaultSIPAddr     = "127.0.0.1:5060"
-	DefaultHTTPAddr    = "127.0.0.1:8080"
-	DefaultRTPPorts    = "10000-20000"
-	DefaultDrainTime   = 30 * time.Second
-	DefaultLogLevel    = "info"
-	DefaultLogFormat   = "text"
-	DefaultFlow        = "member-services"
-	DefaultTagTTL      = 24 * time.Hour
+	DefaultSIPAddr   = "127.0.0.1:5060"
+	DefaultHTTPAddr  = "127.0.0.1:8080"
+	DefaultRTPPorts  = "10000-20000"
+	DefaultDrainTime = 30 * time.Second
+	DefaultLogLevel  = "info"
+	DefaultLogFormat = "text"
+	DefaultFlow      = "member-services"
+	DefaultTagTTL    = 24 * time.Hour
 	// demoSecretKey is the bundled demo config's key; refused outside demo mode.
 	demoSecretKey = "Y2FsbGdhdGUtZGVtby1rZXktbm90LWZvci1wcm9kdWN0aW9uLXVzZSEh"
 )
