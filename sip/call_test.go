@@ -203,11 +203,11 @@ func TestAdmissionAndRateLimit(t *testing.T) {
 		var se *StatusError
 		require.ErrorAs(t, err, &se)
 		assert.Equal(t, 503, se.Code)
-		res := rawRequest(t, ts.udp, inviteMsg("adm-1", offer("m=audio 4000 RTP/AVP 0")), 2*time.Second)
+		res := rawRequest(t, ts.udp, inviteMsg("adm-1", offer("m=audio 4000 RTP/AVP 0")), 5*time.Second)
 		assert.True(t, strings.HasPrefix(res, "SIP/2.0 503 "), res)
 		assert.Contains(t, res, "Retry-After: 7\r\n")
 		hangupT(t, c1)
-		checkFor(t, 2*time.Second, func() error {
+		checkFor(t, 5*time.Second, func() error {
 			if ts.ActiveCalls() != 1 {
 				return errors.New("slot not released")
 			}

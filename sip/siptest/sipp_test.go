@@ -65,7 +65,7 @@ func TestScenariosEmbedded(t *testing.T) {
 
 	_, err := ScenarioXML("nope")
 	require.Error(t, err)
-	assert.Equal(t, map[string]string{"dtmf": "1234#", "hold_ms": "6000"}, ScenarioDefaults("uac_dtmf_rfc4733.xml"))
+	assert.Equal(t, map[string]string{"dtmf": "1234#", "hold_ms": "6000", "caller": "sipp"}, ScenarioDefaults("uac_dtmf_rfc4733.xml"))
 	assert.Nil(t, ScenarioDefaults("options"))
 }
 
@@ -325,7 +325,7 @@ func TestInfFileDTMF(t *testing.T) {
 
 	data, err := ScenarioXML("uac_dtmf_rfc4733")
 	require.NoError(t, err)
-	s := strings.Replace(string(data), `<Global variables="dtmf,hold_ms" />`, `<Global variables="hold_ms" />`, 1)
+	s := strings.Replace(string(data), `<Global variables="dtmf,hold_ms,caller" />`, `<Global variables="hold_ms,caller" />`, 1)
 	require.Contains(t, s, `<exec play_dtmf="[$dtmf]" />`)
 	s = strings.Replace(s, `<exec play_dtmf="[$dtmf]" />`, `<exec play_dtmf="[field0],[field1]" />`, 1)
 	scen := filepath.Join(dir, "uac_dtmf_inf.xml")
