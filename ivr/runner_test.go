@@ -34,6 +34,7 @@ type scriptedCall struct {
 	log    *slog.Logger
 	mu     sync.Mutex
 	played []string
+	audio  []*prompt.Prompt
 }
 
 func (c *scriptedCall) CallID() string               { return c.id }
@@ -45,6 +46,7 @@ func (c *scriptedCall) Hangup(context.Context) error { return nil }
 func (c *scriptedCall) Play(ctx context.Context, p *prompt.Prompt, opts media.PlayOptions) error {
 	c.mu.Lock()
 	c.played = append(c.played, p.Name)
+	c.audio = append(c.audio, p)
 	c.mu.Unlock()
 	if opts.BargeIn && c.digits.Len() > 0 {
 		return media.ErrPromptStopped
@@ -215,6 +217,7 @@ func TestMemberServices(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t)
 			c := e.call("call-" + strings.ReplaceAll(tc.name, " ", "-"))
 			c.keys(tc.keys)
@@ -239,6 +242,7 @@ func TestConsentAnswers(t *testing.T) {
 		{"1", "granted"}, {"2", "declined"}, {"", "unanswered"}, {"9", "unanswered"}, {"92", "declined"},
 	} {
 		t.Run(tc.want+"/"+tc.keys, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t)
 			c := e.call("consent-" + tc.keys)
 			c.keys(tc.keys)
@@ -401,3 +405,43 @@ func hgetall(m *miniredis.Miniredis, key string) map[string]string {
 type staticFlows map[string]*flows.Flow
 
 func (s staticFlows) Live(id string) (*flows.Flow, bool) { f, ok := s[id]; return f, ok }
+
+func TestPharmacyRefillHoursAndLanguage(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	sets, err := prompts.Load()
+	require.NoError(t, err)
+	esWelcome, _ := sets["es"].Get("welcome")
+	enWelcome, _ := sets["en"].Get("welcome")
+
+	t.Run("open, in Spanish", func(t *testing.T) {
+		e := newEnv(t)
+		e.runner.Now = func() time.Time { return time.Date(2026, 12, 2, 10, 0, 0, 0, ny) } // a Wednesday
+		c := e.call("rx-es")
+		c.keys("2" + "1" + "10001234#04121980" + "12345678#")
+		got := e.run(t, c, "pharmacy-refill")
+		assert.Equal(t, "partial", got["verification_level"])
+		assert.Equal(t, "pharmacy", got["purpose"])
+		assert.Equal(t, "pharmacy", got["queue"])
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		assert.Contains(t, c.audio, esWelcome, "the Spanish welcome after choosing 2")
+		assert.NotContains(t, c.audio, enWelcome)
+		assert.Contains(t, c.played, "refill_confirm", "prompts missing in Spanish fall back to English")
+	})
+	for _, closed := range []time.Time{
+		time.Date(2026, 12, 25, 10, 0, 0, 0, ny), // holiday
+		time.Date(2026, 12, 6, 10, 0, 0, 0, ny),  // Sunday
+		time.Date(2026, 12, 2, 20, 0, 0, 0, ny),  // closing time
+	} {
+		t.Run("closed "+closed.Format("Mon Jan 2 15:04"), func(t *testing.T) {
+			e := newEnv(t)
+			e.runner.Now = func() time.Time { return closed }
+			c := e.call("rx-closed")
+			c.keys("1")
+			got := e.run(t, c, "pharmacy-refill")
+			assert.Equal(t, []string{"language", "after_hours", "goodbye"}, c.heard())
+			assert.Equal(t, "ended.goodbye", got["state"])
+		})
+	}
+}

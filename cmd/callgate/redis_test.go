@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/callgate/callgate/routing/store/storetest"
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRealRedisEndToEnd imports the demo members into a real redis-server
+// with `callgate members import`, serves with members.source: redis and
+// --redis-url, and verifies a caller: the tags, the guard and the member
+// records all live in that Redis.
+func TestRealRedisEndToEnd(t *testing.T) {
+	rdb := storetest.Redis(t) // real redis-server (CALLGATE_REDIS_TEST_URL, db 15); fails in CI if absent
+	url := storetest.RedisURL()
+	ctx := context.Background()
+
+	cfgPath := filepath.Join(t.TempDir(), "callgate.yaml")
+	cfg := strings.Replace(string(demoConfig), "source: demo ", "source: redis", 1)
+	require.Contains(t, cfg, "source: redis")
+	require.NoError(t, os.WriteFile(cfgPath, []byte(cfg), 0o600))
+
+	var out, errOut bytes.Buffer
+	err := cmdMembers(ctx, []string{"import", "--config", cfgPath, "--redis-url", url, "../../routing/members/testdata/demo-members.csv"}, &out, &errOut, noEnv)
+	require.NoError(t, err, errOut.String())
+	assert.Contains(t, out.String(), "imported 2 members")
+	t.Cleanup(func() { cleanKeys(t, rdb, "callgate:member:*"); cleanKeys(t, rdb, "callgate:guard:*") })
+
+	app, _, logs, _ := startApp(t, "--config", cfgPath, "--redis-url", url, "--log-level", "debug")
+	require.False(t, app.store.Embedded)
+	var dialOut bytes.Buffer
+	target := fmt.Sprintf("sip:ivr@%s", app.udp.LocalAddr())
+	require.NoError(t, cmdDial(ctx, []string{target, "--dtmf", "22" + "10005678#" + "07221955" + "3344#" + "1" + "@500ms", "--duration", "9s", "--json"}, &dialOut))
+	rep := parseReport(t, dialOut.String())
+	key := "callgate:call:" + rep.CallID
+	t.Cleanup(func() { rdb.Del(context.Background(), key, "callgate:evidence:"+rep.CallID) })
+	require.Eventually(t, func() bool { return app.sip.ActiveCalls() == 0 }, 5*time.Second, 10*time.Millisecond)
+
+	got := rdb.HGetAll(ctx, key).Val()
+	assert.Equal(t, "full", got["verification_level"], "Ann Carter, James's representative, verified against the imported records")
+	assert.Equal(t, "representative", got["caller_role"])
+	assert.Equal(t, "contact-mobile-only,no-family-disclosure", got["restrictions"], "the member's restrictions, whoever calls")
+	assert.Equal(t, "declined", got["recording_consent"])
+	assert.Positive(t, rdb.TTL(ctx, key).Val())
+	assertNoPHI(t, logs.String())
+
+	// Nothing in the imported records or the tags is PHI in clear but the
+	// display fields (f:...) the screen may show.
+	for _, k := range rdb.Keys(ctx, "callgate:member:*").Val() {
+		assert.NotContains(t, k, "10005678")
+		for f, v := range rdb.HGetAll(ctx, k).Val() {
+			if strings.HasPrefix(f, "f:") || strings.HasSuffix(f, ":name") || strings.HasSuffix(f, ":relationship") {
+				continue
+			}
+			for _, phi := range []string{"10005678", "07221955", "8642", "3344", "10001234", "04121980", "4321", "7788"} {
+				assert.NotContains(t, v, phi, "field %s", f)
+			}
+		}
+	}
+}
+
+func cleanKeys(t *testing.T, rdb *redis.Client, pattern string) {
+	t.Helper()
+	if keys := rdb.Keys(context.Background(), pattern).Val(); len(keys) > 0 {
+		rdb.Del(context.Background(), keys...)
+	}
+}
