@@ -96,7 +96,7 @@ type dialEvent struct {
 func cmdDial(ctx context.Context, args []string, out io.Writer) error {
 	var o dialOptions
 	fs := flag.NewFlagSet("dial", flag.ContinueOnError)
-	fs.StringVar(&o.script, "dtmf", "", "DTMF script: KEYS@OFFSET,... e.g. '1@2s,10001234#@5s' (offset from answer)")
+	fs.StringVar(&o.script, "dtmf", "", "DTMF script: KEYS@OFFSET,... e.g. '1@2s,1234#@5s' (offset from answer)")
 	fs.StringVar(&o.mode, "dtmf-mode", "rfc4733", "how to send DTMF: rfc4733, info or inband")
 	fs.IntVar(&o.toneMs, "tone-ms", 100, "tone length per key in ms (gap is 60 ms)")
 	fs.DurationVar(&o.duration, "duration", 0, "hang up this long after answer (default: 5 s after the last DTMF, or 10 s)")

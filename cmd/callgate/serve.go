@@ -333,9 +333,9 @@ func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
 	if a.http != nil {
 		go func() { errc <- a.http.Serve(a.httpLn) }()
 	}
-	storeKind := "embedded"
-	if !a.store.Embedded {
-		storeKind = "redis " + a.store.Addr()
+	storeKind := "redis " + a.store.Addr()
+	if a.store.Embedded {
+		storeKind = "embedded " + a.store.Addr()
 	}
 	httpAddr := "off"
 	if a.httpLn != nil {
