@@ -333,10 +333,7 @@ func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
 	if a.http != nil {
 		go func() { errc <- a.http.Serve(a.httpLn) }()
 	}
-	storeKind := "redis " + a.store.Addr()
-	if a.store.Embedded {
-		storeKind = "embedded " + a.store.Addr()
-	}
+	storeKind := a.store.Addr() // "embedded 127.0.0.1:PORT" or where Redis is
 	httpAddr := "off"
 	if a.httpLn != nil {
 		httpAddr = a.httpLn.Addr().String()
