@@ -445,3 +445,47 @@ func TestPharmacyRefillHoursAndLanguage(t *testing.T) {
 		})
 	}
 }
+
+func TestCallKeepsItsFlowVersion(t *testing.T) {
+	e := newEnv(t)
+	reg := flows.NewRegistry()
+	src := demo.Sources()["member-services"]
+	f1, err := flows.Load(src, flows.ValidateOptions{})
+	require.NoError(t, err)
+	_, err = reg.Publish(f1, "ada", "v1", time.Now())
+	require.NoError(t, err)
+	e.runner.Flows = reg
+
+	// Call A starts on version 1 and waits at the consent notice.
+	a := e.call("version-a")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.runner.Run(ctx, a, "member-services") }()
+	require.Eventually(t, func() bool { return contains(a.heard(), "consent") }, 5*time.Second, 2*time.Millisecond)
+
+	// Version 2 is published: the welcome notice is dropped.
+	f2, err := flows.Load([]byte(strings.Replace(string(src), "prompts: [welcome, consent]", "prompts: [consent]", 1)), flows.ValidateOptions{})
+	require.NoError(t, err)
+	v, err := reg.Publish(f2, "ada", "shorter notice", time.Now())
+	require.NoError(t, err)
+	require.Equal(t, 2, v.Version)
+
+	// A new call gets version 2 at once; call A finishes on version 1.
+	b := e.call("version-b")
+	b.keys("1")
+	bctx, bcancel := context.WithCancel(context.Background())
+	bdone := make(chan error, 1)
+	go func() { bdone <- e.runner.Run(bctx, b, "member-services") }()
+	require.Eventually(t, func() bool { return contains(b.heard(), "role") }, 5*time.Second, 2*time.Millisecond)
+	bcancel()
+	require.NoError(t, <-bdone)
+	assert.Equal(t, []string{"consent", "role"}, b.heard()[:2])
+	assert.Equal(t, "2", e.mini.HGet("callgate:call:version-b", "flow_version"))
+
+	a.keys("1")
+	require.Eventually(t, func() bool { return contains(a.heard(), "role") }, 5*time.Second, 2*time.Millisecond)
+	cancel()
+	require.NoError(t, <-done)
+	assert.Equal(t, []string{"welcome", "consent", "role"}, a.heard()[:3])
+	assert.Equal(t, "1", e.mini.HGet("callgate:call:version-a", "flow_version"))
+}

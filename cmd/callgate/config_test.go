@@ -118,3 +118,10 @@ func TestFlowValidateCommand(t *testing.T) {
 	assert.Contains(t, out.String(), "member-services")
 	assert.Contains(t, out.String(), "pharmacy-refill")
 }
+
+func TestExitCodes(t *testing.T) {
+	assert.Equal(t, 1, run([]string{"flow", "validate", "../../flows/testdata/broken.yaml"}), "a broken flow exits 1")
+	assert.Equal(t, 0, run([]string{"flow", "validate", "../../flows/demo/member-services.yaml"}))
+	assert.Equal(t, 2, run([]string{"flow"}), "usage")
+	assert.Equal(t, 2, run([]string{"nonsense"}))
+}
