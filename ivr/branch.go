@@ -47,6 +47,7 @@ func (s *session) branch(n *flows.Node) (string, error) {
 // max_wait passes (then on_failure, or the end of the flow).
 func (s *session) route(ctx context.Context, n *flows.Node) (string, error) {
 	s.setTags(ctx, map[string]string{TagQueue: n.Queue, TagState: "queued"})
+	s.flush(ctx)
 	s.log.Info("queued", "queue", n.Queue)
 	if err := s.play(ctx, n.Prompts, false); err != nil {
 		return "", err
@@ -94,6 +95,7 @@ func (s *session) transfer(ctx context.Context, n *flows.Node) (string, error) {
 		return "", fmt.Errorf("ivr: transfer to %s: this call cannot be transferred", n.To)
 	}
 	s.setTags(ctx, map[string]string{TagState: "transferred"})
+	s.flush(ctx)
 	if err := t.Transfer(ctx, n.To); err != nil {
 		s.log.Warn("transfer failed", "error", err)
 		return s.failure(n)

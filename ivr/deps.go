@@ -45,11 +45,12 @@ type Representative struct {
 	Scope []string
 }
 
-// Tagger writes one call's tags. Begin creates it with the initial fields.
+// Tagger writes one call's tags. Begin creates it with the initial fields;
+// each method is one round trip.
 type Tagger interface {
 	Set(ctx context.Context, kv map[string]string) error
-	AddFlag(ctx context.Context, flag string) error
-	End(ctx context.Context, state string) error
+	// End writes kv and the final state and starts the after-hang-up expiry.
+	End(ctx context.Context, state string, kv map[string]string) error
 }
 
 // TagStore starts a call's tags.

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/callgate/callgate/flows"
@@ -93,7 +95,7 @@ func (r *Runner) Run(ctx context.Context, c Call, flowID string) error {
 	state, err := s.run(ctx)
 	ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), endTimeout)
 	defer cancel()
-	if e := s.tg.End(ectx, state); e != nil {
+	if e := s.tg.End(ectx, state, s.takePending()); e != nil {
 		s.storeErr("end", e)
 	}
 	s.log.Info("flow ended", "state", state, "verification_level", s.tags[TagVerificationLevel], "caller_role", s.tags[TagCallerRole])
@@ -113,6 +115,7 @@ type session struct {
 	slots   map[string][]byte
 	tries   map[string]int
 	tags    map[string]string // what we believe the tags say
+	pending map[string]string // learned, not yet written (see flush)
 	flags   map[string]bool
 	subject string
 	rep     *Representative
@@ -214,16 +217,38 @@ func (s *session) play(ctx context.Context, names []string, bargeIn bool) error 
 	return nil
 }
 
-// setTags writes tags (one round trip) and remembers them. A store
-// failure is logged and counted, never fatal: the call continues, and
-// the tags prove only what was written.
-func (s *session) setTags(ctx context.Context, kv map[string]string) {
+// setTags records what the call learned. Writes are batched: nothing
+// reads a call's tags before it leaves the IVR, so they go to the store in
+// one round trip when the call is routed or transferred (flush) and in the
+// final write when it ends: three round trips for a call that reaches a
+// queue (Begin, flush, End), whatever the flow did.
+func (s *session) setTags(_ context.Context, kv map[string]string) {
+	if s.pending == nil {
+		s.pending = map[string]string{}
+	}
 	for k, v := range kv {
 		s.tags[k] = v
+		s.pending[k] = v
+	}
+}
+
+// flush writes the batched tags. A store failure is logged and counted,
+// never fatal: the call continues, and the tags prove only what was
+// written.
+func (s *session) flush(ctx context.Context) {
+	kv := s.takePending()
+	if len(kv) == 0 {
+		return
 	}
 	if err := s.tg.Set(ctx, kv); err != nil {
 		s.storeErr("set", err)
 	}
+}
+
+func (s *session) takePending() map[string]string {
+	kv := s.pending
+	s.pending = nil
+	return kv
 }
 
 func (s *session) addFlag(ctx context.Context, flag string) {
@@ -234,9 +259,12 @@ func (s *session) addFlag(ctx context.Context, flag string) {
 	if s.r.Observer != nil {
 		s.r.Observer.Signal(flag)
 	}
-	if err := s.tg.AddFlag(ctx, flag); err != nil {
-		s.storeErr("flag", err)
+	list := make([]string, 0, len(s.flags))
+	for f := range s.flags {
+		list = append(list, f)
 	}
+	slices.Sort(list)
+	s.setTags(ctx, map[string]string{TagFlags: strings.Join(list, ",")})
 }
 
 func (s *session) storeErr(op string, err error) {
@@ -296,8 +324,7 @@ func copyMap(m map[string]string) map[string]string {
 // nopTagger stands in when the store is down at call start.
 type nopTagger struct{}
 
-func (nopTagger) Set(context.Context, map[string]string) error { return errStoreDown }
-func (nopTagger) AddFlag(context.Context, string) error        { return errStoreDown }
-func (nopTagger) End(context.Context, string) error            { return errStoreDown }
+func (nopTagger) Set(context.Context, map[string]string) error         { return errStoreDown }
+func (nopTagger) End(context.Context, string, map[string]string) error { return errStoreDown }
 
 var errStoreDown = errors.New("ivr: tag store unavailable since call start")

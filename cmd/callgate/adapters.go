@@ -29,8 +29,9 @@ type tagWriter struct{ w *tags.Writer }
 func (t tagWriter) Set(ctx context.Context, kv map[string]string) error {
 	return t.w.Set(ctx, toFields(kv))
 }
-func (t tagWriter) AddFlag(ctx context.Context, flag string) error { return t.w.AddFlag(ctx, flag) }
-func (t tagWriter) End(ctx context.Context, state string) error    { return t.w.End(ctx, state) }
+func (t tagWriter) End(ctx context.Context, state string, kv map[string]string) error {
+	return t.w.EndWith(ctx, state, toFields(kv))
+}
 
 func toFields(m map[string]string) map[tags.Field]string {
 	out := make(map[tags.Field]string, len(m))

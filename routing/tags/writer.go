@@ -133,6 +133,29 @@ func (w *Writer) End(ctx context.Context, state string) (err error) {
 	}, w.t.ttl, true)
 }
 
+// EndWith is End that also writes kv (validated first), so a call whose
+// last changes were batched ends in the same single round trip.
+func (w *Writer) EndWith(ctx context.Context, state string, kv map[Field]string) (err error) {
+	defer func() { w.t.observe(OpEnd, err) }()
+	if err := Validate(FieldState, state); err != nil {
+		return err
+	}
+	if err := validateAll(kv); err != nil {
+		return err
+	}
+	return w.write(ctx, func(fields map[Field]string) (map[Field]string, error) {
+		delta := make(map[Field]string, len(kv)+1)
+		for f, v := range kv {
+			if f == FieldFlags {
+				v = normalizeList(v)
+			}
+			fields[f], delta[f] = v, v
+		}
+		fields[FieldState], delta[FieldState] = state, state
+		return delta, nil
+	}, w.t.ttl, true)
+}
+
 // Snapshot returns the fields this writer was given: what it believes is
 // stored or, while Unsynced, what its next successful write will store.
 func (w *Writer) Snapshot() map[Field]string {
