@@ -32,6 +32,8 @@ func (s *Server) reject(req *sip.Request, tx sip.ServerTransaction, err error) {
 		res.AppendHeader(sip.NewHeader("Unsupported", unsupportedOf(req)))
 	case 405:
 		res.AppendHeader(sip.NewHeader("Allow", allowed))
+	case 423:
+		res.AppendHeader(sip.NewHeader("Min-Expires", strconv.Itoa(int(MinRegisterExpiry/time.Second))))
 	}
 	if se.Warning != 0 {
 		res.AppendHeader(sip.NewHeader("Warning", strconv.Itoa(se.Warning)+` callgate "`+warningText(se.Err)+`"`))

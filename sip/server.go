@@ -51,6 +51,8 @@ type Config struct {
 	UserAgent string
 	// PublicHost, when set, is put in Contact instead of the listener's IP.
 	PublicHost string
+	// Realm is the digest realm for REGISTER (default DefaultRealm).
+	Realm string
 }
 
 func (c *Config) setDefaults() {
@@ -120,11 +122,13 @@ type Observer interface {
 
 // Server is a SIP user agent that answers calls (and places them: Dial).
 type Server struct {
-	cfg     Config
-	eng     *media.Engine
-	handler Handler
-	obs     Observer
-	log     *slog.Logger
+	cfg       Config
+	eng       *media.Engine
+	handler   Handler
+	obs       Observer
+	log       *slog.Logger
+	registrar Registrar
+	auth      *authGuard
 
 	ua     *sipgo.UserAgent
 	srv    *sipgo.Server
@@ -183,6 +187,7 @@ func NewServer(cfg Config, eng *media.Engine, opts ...Option) (*Server, error) {
 	s.srv.OnCancel(s.onCancel)
 	s.srv.OnOptions(s.onOptions)
 	s.srv.OnInfo(s.onInfo)
+	s.srv.OnRegister(s.onRegister)
 	s.srv.OnNoRoute(s.onNoRoute)
 	s.bg.Add(1)
 	go s.watchdog()

@@ -130,7 +130,7 @@ func startServer(t *testing.T, cfg Config, rec *recorder) *testServer {
 }
 
 // startServerWith is startServer with another handler (the recorder still observes).
-func startServerWith(t *testing.T, cfg Config, rec *recorder, h Handler) *testServer {
+func startServerWith(t *testing.T, cfg Config, rec *recorder, h Handler, opts ...Option) *testServer {
 	t.Helper()
 	eng, err := media.NewEngine(media.EngineConfig{IP: loopback})
 	require.NoError(t, err)
@@ -140,7 +140,7 @@ func startServerWith(t *testing.T, cfg Config, rec *recorder, h Handler) *testSe
 	if h == nil {
 		h = rec
 	}
-	srv, err := NewServer(cfg, eng, WithHandler(h), WithObserver(rec), WithLogger(testLogger(t)))
+	srv, err := NewServer(cfg, eng, append([]Option{WithHandler(h), WithObserver(rec), WithLogger(testLogger(t))}, opts...)...)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

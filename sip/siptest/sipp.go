@@ -203,6 +203,7 @@ func ScenarioDefaults(name string) map[string]string {
 
 var scenarioDefaults = map[string]map[string]string{
 	"uac_basic":        {"hold_ms": "1000", "caller": "sipp"},
+	"uac_register":     {"user": "alice", "expires": "300"},
 	"uac_dtmf_rfc4733": {"dtmf": "1234#", "hold_ms": "6000", "caller": "sipp"},
 	"uac_dtmf_pcap":    {"hold_ms": "2000"},
 	"uas_answer_bye":   {"hold_ms": "1000"},
