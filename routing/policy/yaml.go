@@ -81,8 +81,22 @@ func syntaxError(err error, src []byte) error {
 		}
 	} else if strings.Contains(msg, "end of stream") {
 		line = bytes.Count(src, []byte("\n")) + 1
+	} else if name, ok := strings.CutPrefix(msg, "unknown anchor '"); ok {
+		// yaml.v3 gives no line for an alias to an unknown anchor: find
+		// the alias in the source.
+		name, _, _ = strings.Cut(name, "'")
+		if i := bytes.Index(src, []byte("*"+name)); i >= 0 {
+			line = bytes.Count(src[:i], []byte("\n")) + 1
+			col := i - bytes.LastIndexByte(src[:i], '\n')
+			return &ParseError{Line: line, Column: col, Msg: "not valid YAML: " + msg, Class: ErrSyntax}
+		}
 	}
-	return &ParseError{Line: line, Column: 1, Msg: "not valid YAML: " + msg, Class: ErrSyntax}
+	// A problem found at the end of the input is reported on its last line.
+	lines := bytes.Count(src, []byte("\n"))
+	if len(src) > 0 && src[len(src)-1] != '\n' {
+		lines++
+	}
+	return &ParseError{Line: max(1, min(line, lines)), Column: 1, Msg: "not valid YAML: " + msg, Class: ErrSyntax}
 }
 
 // isParserProblem reports whether msg is one of yaml.v3's parser (not
