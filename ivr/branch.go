@@ -52,6 +52,9 @@ func (s *session) route(ctx context.Context, n *flows.Node) (string, error) {
 	if err := s.play(ctx, n.Prompts, false); err != nil {
 		return "", err
 	}
+	if s.r.Dispatch != nil {
+		return s.dispatch(ctx, n)
+	}
 	hold, err := s.prompt(orString(s.r.HoldPrompt, "hold_music"))
 	if err != nil {
 		hold = prompt.Silence(10 * time.Second)
@@ -82,6 +85,42 @@ func (s *session) route(ctx context.Context, n *flows.Node) (string, error) {
 			return s.failure(n)
 		}
 	}
+}
+
+// dispatch plays hold music while the dispatcher looks for an agent, and
+// returns when the bridged call is over.
+func (s *session) dispatch(ctx context.Context, n *flows.Node) (string, error) {
+	var scope []string
+	if s.rep != nil {
+		scope = s.rep.Scope
+	}
+	hold, err := s.prompt(orString(s.r.HoldPrompt, "hold_music"))
+	if err != nil {
+		hold = prompt.Silence(10 * time.Second)
+	}
+	hctx, stopHold := context.WithCancel(ctx)
+	bridged, _ := s.c.(interface{ Bridged() bool })
+	go func() {
+		for hctx.Err() == nil && (bridged == nil || !bridged.Bridged()) {
+			if err := s.c.Play(hctx, hold, media.PlayOptions{}); err != nil {
+				return // stopped: the call was bridged, or ended
+			}
+		}
+	}()
+	agent, err := s.r.Dispatch.Dispatch(ctx, s.c, DispatchRequest{
+		Queue: n.Queue, Skills: n.Skills, Clinical: n.Clinical, MaxWait: n.MaxWait.D(),
+		Tags: copyMap(s.tags), RepScope: scope,
+	})
+	stopHold()
+	if ctx.Err() != nil {
+		return "", ctx.Err()
+	}
+	if err != nil {
+		s.log.Info("no agent", "queue", n.Queue, "error", err)
+		return s.failure(n)
+	}
+	s.setTags(ctx, map[string]string{TagAgent: agent})
+	return "", errEndOfFlow
 }
 
 // Transferer is implemented by calls that can be handed to a SIP URI.

@@ -19,6 +19,7 @@ const (
 	TagFlow              = "flow"
 	TagFlowVersion       = "flow_version"
 	TagQueue             = "queue"
+	TagAgent             = "agent"
 	TagState             = "state"
 )
 
@@ -92,4 +93,20 @@ type Observer interface {
 	Verification(step flows.VerifyStep, result string)
 	Signal(flag string)
 	StoreError(op string)
+}
+
+// Dispatcher connects a routed call to an agent and returns when the
+// bridged call is over (or no agent answered within the wait).
+type Dispatcher interface {
+	Dispatch(ctx context.Context, c Call, req DispatchRequest) (agent string, err error)
+}
+
+// DispatchRequest is what a route node asks for.
+type DispatchRequest struct {
+	Queue    string
+	Skills   []string
+	Clinical bool
+	MaxWait  time.Duration
+	Tags     map[string]string // the call's tags as the IVR knows them
+	RepScope []string
 }

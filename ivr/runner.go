@@ -47,6 +47,9 @@ type Runner struct {
 	Now func() time.Time
 	// Hold is played while a call waits in a queue.
 	HoldPrompt string
+	// Dispatch, when set, connects routed calls to agents; without it a
+	// routed call waits on hold music until it hangs up or max_wait.
+	Dispatch Dispatcher
 }
 
 // CallerInfo is optionally implemented by a Call that knows the caller's

@@ -45,6 +45,7 @@ type Call struct {
 	ackSDP   chan []byte // delayed offer: the answer carried by the ACK
 
 	calledUser, callerUser string
+	bridged                atomic.Bool
 }
 
 // CallID is the SIP Call-ID, verbatim.

@@ -1,0 +1,266 @@
+// Package dispatch connects a queued call to an agent: it picks the
+// longest-idle eligible agent (routing/agents.Select), rings the agent's
+// phone with a ring timeout, tries the next agent on no answer or busy,
+// and once the agent answers pushes the screen pop that the disclosure
+// policy permits (routing/policy), records the disclosure, and keeps the
+// agent marked on the call until either side hangs up.
+//
+// It sees calls, phones, screens and the ledger only through the small
+// interfaces below; cmd/callgate adapts the sip, web and audit packages.
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/callgate/callgate/routing/agents"
+	"github.com/callgate/callgate/routing/policy"
+)
+
+// Defaults.
+const (
+	DefaultRingTimeout = 15 * time.Second
+	// retryEvery is how often a waiting call looks for a free agent.
+	retryEvery = 500 * time.Millisecond
+)
+
+var (
+	// ErrNoAgent is returned when no agent answered within the wait.
+	ErrNoAgent = errors.New("dispatch: no agent answered")
+	// ErrCallerGone is returned when the caller hung up while waiting.
+	ErrCallerGone = errors.New("dispatch: caller hung up")
+)
+
+// Leg is the agent's side of a bridged call.
+type Leg interface {
+	Done() <-chan struct{}
+	Hangup(ctx context.Context) error
+}
+
+// Caller is the waiting call.
+type Caller interface {
+	CallID() string
+	Done() <-chan struct{}
+	// Connect rings target and, when it answers, bridges the media and
+	// returns the agent's leg. It returns an error for no answer, busy or
+	// failure, leaving the caller's call up.
+	Connect(ctx context.Context, target string, ringTimeout time.Duration) (Leg, error)
+	// Hangup ends the caller's call.
+	Hangup(ctx context.Context) error
+}
+
+// Roster knows agents' presence and phones.
+type Roster interface {
+	// Candidates returns every agent with presence facts for selection.
+	Candidates(ctx context.Context) ([]agents.Candidate, error)
+	// Contact returns where the agent's phone is reachable.
+	Contact(ctx context.Context, username string) (string, bool, error)
+	// OnCall marks the agent busy with callID (or free when callID is "").
+	OnCall(ctx context.Context, username, callID string) error
+}
+
+// Screens shows and clears screen pops.
+type Screens interface {
+	Pop(username string, p Pop)
+	Clear(username, callID string)
+}
+
+// Pop is a screen pop: the call's tags and the permitted member fields.
+type Pop struct {
+	CallID            string
+	VerificationLevel string
+	CallerRole        string
+	Purpose           string
+	RecordingConsent  string
+	Restrictions      []string
+	Flags             []string
+	Banner            string
+	Notices           []string
+	Context           map[string]string
+}
+
+// Members returns member records for the screen.
+type Members interface {
+	Record(ctx context.Context, subject string) (map[string]string, error)
+}
+
+// Ledger records disclosures (field names only).
+type Ledger interface {
+	Disclosed(ctx context.Context, d Disclosure) error
+}
+
+// Disclosure is one ledger entry.
+type Disclosure struct {
+	Agent, CallID, Subject, Purpose, Reason string
+	Fields                                  []string
+	PolicyVersion                           int
+}
+
+// Request is a call to connect.
+type Request struct {
+	Queue       string
+	Requirement agents.Requirement
+	MaxWait     time.Duration
+	// Tags is the call's tag snapshot (the contract field names).
+	Tags     map[string]string
+	RepScope []string
+}
+
+// Dispatcher connects calls to agents.
+type Dispatcher struct {
+	Roster      Roster
+	Screens     Screens
+	Members     Members
+	Policy      *policy.Policy
+	Ledger      Ledger
+	RingTimeout time.Duration
+	Log         *slog.Logger
+}
+
+// Result says who took the call.
+type Result struct {
+	Agent string
+	Tried []string
+}
+
+// Connect waits for an agent, rings them in selection order, and once one
+// answers shows their screen and blocks until the bridged call ends.
+func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result, error) {
+	ring := d.RingTimeout
+	if ring <= 0 {
+		ring = DefaultRingTimeout
+	}
+	log := d.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	var wait <-chan time.Time
+	if req.MaxWait > 0 {
+		t := time.NewTimer(req.MaxWait)
+		defer t.Stop()
+		wait = t.C
+	}
+	var res Result
+	for {
+		select {
+		case <-ctx.Done():
+			return res, ctx.Err()
+		case <-c.Done():
+			return res, ErrCallerGone
+		case <-wait:
+			return res, ErrNoAgent
+		default:
+		}
+		cands, err := d.Roster.Candidates(ctx)
+		if err != nil {
+			log.Warn("agent roster unavailable", "error", err)
+		}
+		cand, ok := agents.Select(cands, req.Requirement, res.Tried)
+		if !ok {
+			if len(res.Tried) > 0 && len(agents.SelectionOrder(cands, req.Requirement, nil)) > 0 {
+				res.Tried = res.Tried[:0] // everyone was tried: start over
+			}
+			select {
+			case <-ctx.Done():
+				return res, ctx.Err()
+			case <-c.Done():
+				return res, ErrCallerGone
+			case <-wait:
+				return res, ErrNoAgent
+			case <-time.After(retryEvery):
+			}
+			continue
+		}
+		res.Tried = append(res.Tried, cand.Username)
+		contact, ok, err := d.Roster.Contact(ctx, cand.Username)
+		if err != nil || !ok {
+			continue
+		}
+		if err := d.Roster.OnCall(ctx, cand.Username, c.CallID()); err != nil {
+			log.Warn("mark agent on call", "agent", cand.Username, "error", err)
+		}
+		log.Info("ringing agent", "agent", cand.Username, "queue", req.Queue)
+		leg, err := c.Connect(ctx, contact, ring)
+		if err != nil {
+			log.Info("agent did not answer", "agent", cand.Username, "error", err)
+			_ = d.Roster.OnCall(context.WithoutCancel(ctx), cand.Username, "")
+			continue
+		}
+		res.Agent = cand.Username
+		d.showScreen(ctx, log, c.CallID(), cand, req)
+		select {
+		case <-leg.Done():
+			hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			_ = c.Hangup(hctx)
+			cancel()
+		case <-c.Done():
+			hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			_ = leg.Hangup(hctx)
+			cancel()
+		case <-ctx.Done():
+			hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			_ = leg.Hangup(hctx)
+			cancel()
+		}
+		d.Screens.Clear(cand.Username, c.CallID())
+		_ = d.Roster.OnCall(context.WithoutCancel(ctx), cand.Username, "")
+		return res, nil
+	}
+}
+
+// showScreen decides what this agent may see, pushes it and records the
+// disclosure. A member record that cannot be read shows nothing of it.
+func (d *Dispatcher) showScreen(ctx context.Context, log *slog.Logger, callID string, a agents.Candidate, req Request) {
+	t := req.Tags
+	call := policy.Call{
+		Level: t["verification_level"], Role: t["caller_role"], Purpose: t["purpose"],
+		Restrictions: splitList(t["restrictions"]), Flags: splitList(t["flags"]), RepScope: req.RepScope,
+	}
+	dec := d.Policy.Decide(call, policy.Agent{Username: a.Username, Clinical: a.Clinical})
+	ctxFields := map[string]string{}
+	if subject := t["subject"]; subject != "" && len(dec.Fields) > 0 && d.Members != nil {
+		rec, err := d.Members.Record(ctx, subject)
+		if err != nil {
+			log.Warn("member record unavailable; screen shows no member fields", "error", err)
+		} else {
+			ctxFields = d.Policy.Project(dec, rec)
+		}
+	}
+	fields := make([]string, 0, len(ctxFields))
+	for f := range ctxFields {
+		fields = append(fields, f)
+	}
+	d.Screens.Pop(a.Username, Pop{
+		CallID: callID, VerificationLevel: t["verification_level"], CallerRole: t["caller_role"],
+		Purpose: t["purpose"], RecordingConsent: t["recording_consent"],
+		Restrictions: call.Restrictions, Flags: call.Flags, Banner: dec.Banner, Notices: dec.Notices,
+		Context: ctxFields,
+	})
+	if d.Ledger != nil {
+		err := d.Ledger.Disclosed(ctx, Disclosure{
+			Agent: a.Username, CallID: callID, Subject: t["subject"], Purpose: t["purpose"],
+			Reason: dec.Reason, Fields: sortedCopy(fields), PolicyVersion: d.Policy.Version,
+		})
+		if err != nil {
+			log.Warn("disclosure ledger write failed", "error", err)
+		}
+	}
+	log.Info("screen pop", "agent", a.Username, "fields", strings.Join(sortedCopy(fields), ","), "reason", dec.Reason)
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
+}
+
+func sortedCopy(xs []string) []string {
+	out := slices.Clone(xs)
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,220 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/callgate/callgate/routing/agents"
+	"github.com/callgate/callgate/routing/policy"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type fakeLeg struct {
+	done chan struct{}
+	once sync.Once
+}
+
+func newLeg() *fakeLeg                   { return &fakeLeg{done: make(chan struct{})} }
+func (l *fakeLeg) Done() <-chan struct{} { return l.done }
+func (l *fakeLeg) Hangup(context.Context) error {
+	l.once.Do(func() { close(l.done) })
+	return nil
+}
+
+type fakeCaller struct {
+	id     string
+	done   chan struct{}
+	once   sync.Once
+	answer map[string]bool // contact -> answers
+	mu     sync.Mutex
+	rung   []string
+	leg    *fakeLeg
+	hungUp bool
+}
+
+func (c *fakeCaller) CallID() string        { return c.id }
+func (c *fakeCaller) Done() <-chan struct{} { return c.done }
+func (c *fakeCaller) Hangup(context.Context) error {
+	c.mu.Lock()
+	c.hungUp = true
+	c.mu.Unlock()
+	c.once.Do(func() { close(c.done) })
+	return nil
+}
+
+func (c *fakeCaller) Connect(_ context.Context, target string, _ time.Duration) (Leg, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rung = append(c.rung, target)
+	if !c.answer[target] {
+		return nil, errors.New("480 no answer")
+	}
+	c.leg = newLeg()
+	return c.leg, nil
+}
+
+type fakeRoster struct {
+	mu     sync.Mutex
+	cands  []agents.Candidate
+	oncall map[string]string
+}
+
+func (r *fakeRoster) Candidates(context.Context) ([]agents.Candidate, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := append([]agents.Candidate(nil), r.cands...)
+	for i := range out {
+		out[i].OnCall = r.oncall[out[i].Username] != ""
+	}
+	return out, nil
+}
+func (r *fakeRoster) Contact(_ context.Context, u string) (string, bool, error) {
+	return "sip:" + u + "@phone", true, nil
+}
+func (r *fakeRoster) OnCall(_ context.Context, u, id string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.oncall[u] = id
+	return nil
+}
+
+type fakeScreens struct {
+	mu   sync.Mutex
+	pops map[string]Pop
+}
+
+func (s *fakeScreens) Pop(u string, p Pop) { s.mu.Lock(); s.pops[u] = p; s.mu.Unlock() }
+func (s *fakeScreens) Clear(u, id string) {
+	s.mu.Lock()
+	if s.pops[u].CallID == id {
+		delete(s.pops, u)
+	}
+	s.mu.Unlock()
+}
+
+type fakeLedger struct {
+	mu sync.Mutex
+	ds []Disclosure
+}
+
+func (l *fakeLedger) Disclosed(_ context.Context, d Disclosure) error {
+	l.mu.Lock()
+	l.ds = append(l.ds, d)
+	l.mu.Unlock()
+	return nil
+}
+
+type fakeMembers map[string]map[string]string
+
+func (m fakeMembers) Record(_ context.Context, s string) (map[string]string, error) { return m[s], nil }
+
+const maria = "m_aaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+func setup(t *testing.T) (*Dispatcher, *fakeRoster, *fakeScreens, *fakeLedger) {
+	t.Helper()
+	pol, err := policy.LoadDemo()
+	require.NoError(t, err)
+	now := time.Now()
+	roster := &fakeRoster{oncall: map[string]string{}, cands: []agents.Candidate{
+		{Username: "alice", Skills: []string{"scheduling", "billing"}, Available: true, Reachable: true, IdleSince: now.Add(-time.Minute)},
+		{Username: "carol", Skills: []string{"scheduling"}, Available: true, Reachable: true, IdleSince: now.Add(-time.Hour)},
+		{Username: "bob", Skills: []string{"pharmacy", "nurse"}, Clinical: true, Available: true, Reachable: true, IdleSince: now.Add(-2 * time.Hour)},
+	}}
+	screens := &fakeScreens{pops: map[string]Pop{}}
+	ledger := &fakeLedger{}
+	members := fakeMembers{maria: {"name": "Maria Lopez", "dob": "04/12/1980", "phone": "+1 217 555 0117", "address": "118 Cedar Lane", "appointments": "2025-07-14", "plan": "Gold PPO", "balance": "$42.10"}}
+	return &Dispatcher{Roster: roster, Screens: screens, Members: members, Policy: pol, Ledger: ledger, RingTimeout: time.Second}, roster, screens, ledger
+}
+
+func verifiedScheduling() map[string]string {
+	return map[string]string{"verification_level": "full", "caller_role": "self", "purpose": "scheduling", "recording_consent": "granted", "subject": maria, "restrictions": "", "flags": ""}
+}
+
+func TestConnectRingsInOrderAndShowsThePermittedFields(t *testing.T) {
+	d, roster, screens, ledger := setup(t)
+	c := &fakeCaller{id: "call-1", done: make(chan struct{}), answer: map[string]bool{"sip:alice@phone": true}}
+	type out struct {
+		r   Result
+		err error
+	}
+	res := make(chan out, 1)
+	go func() {
+		r, err := d.Connect(context.Background(), c, Request{Queue: "scheduling", Requirement: agents.Requirement{Skills: []string{"scheduling"}}, Tags: verifiedScheduling()})
+		res <- out{r, err}
+	}()
+	require.Eventually(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return c.leg != nil }, 3*time.Second, 5*time.Millisecond)
+	c.mu.Lock()
+	assert.Equal(t, []string{"sip:carol@phone", "sip:alice@phone"}, c.rung, "longest idle first; carol does not answer, alice does; bob lacks the skill")
+	c.mu.Unlock()
+	screens.mu.Lock()
+	pop := screens.pops["alice"]
+	screens.mu.Unlock()
+	assert.Equal(t, map[string]string{"name": "Maria Lopez", "phone": "+1 217 555 0117", "appointments": "2025-07-14"}, pop.Context)
+	assert.Empty(t, pop.Banner)
+	roster.mu.Lock()
+	assert.Equal(t, "call-1", roster.oncall["alice"])
+	assert.Empty(t, roster.oncall["carol"], "freed after no answer")
+	roster.mu.Unlock()
+
+	require.NoError(t, c.leg.Hangup(context.Background()), "the agent hangs up")
+	o := <-res
+	require.NoError(t, o.err)
+	assert.Equal(t, "alice", o.r.Agent)
+	c.mu.Lock()
+	assert.True(t, c.hungUp, "the agent's hang-up ends the caller's leg")
+	c.mu.Unlock()
+	screens.mu.Lock()
+	assert.NotContains(t, screens.pops, "alice", "the pop is cleared when the call ends")
+	screens.mu.Unlock()
+	require.Len(t, ledger.ds, 1)
+	assert.Equal(t, Disclosure{Agent: "alice", CallID: "call-1", Subject: maria, Purpose: "scheduling", Reason: ledger.ds[0].Reason,
+		Fields: []string{"appointments", "name", "phone"}, PolicyVersion: d.Policy.Version}, ledger.ds[0])
+}
+
+func TestUnverifiedCallerGetsAnEmptyScreen(t *testing.T) {
+	d, _, screens, ledger := setup(t)
+	c := &fakeCaller{id: "call-2", done: make(chan struct{}), answer: map[string]bool{"sip:carol@phone": true}}
+	tags := map[string]string{"verification_level": "none", "caller_role": "unknown", "purpose": "scheduling", "flags": "verification_failed"}
+	go func() {
+		_, _ = d.Connect(context.Background(), c, Request{Queue: "scheduling", Requirement: agents.Requirement{Skills: []string{"scheduling"}}, Tags: tags})
+	}()
+	require.Eventually(t, func() bool { screens.mu.Lock(); defer screens.mu.Unlock(); _, ok := screens.pops["carol"]; return ok }, 3*time.Second, 5*time.Millisecond)
+	screens.mu.Lock()
+	pop := screens.pops["carol"]
+	screens.mu.Unlock()
+	assert.Empty(t, pop.Context)
+	assert.NotNil(t, pop.Context)
+	assert.Equal(t, "UNVERIFIED", pop.Banner)
+	assert.Equal(t, []string{"verification_failed"}, pop.Flags)
+	require.NoError(t, c.Hangup(context.Background()), "the caller hangs up")
+	require.Eventually(t, func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		select {
+		case <-c.leg.done:
+			return true
+		default:
+			return false
+		}
+	}, 3*time.Second, 5*time.Millisecond,
+		"the caller's hang-up ends the agent's leg")
+	ledger.mu.Lock()
+	assert.Empty(t, ledger.ds[0].Fields)
+	ledger.mu.Unlock()
+}
+
+func TestNoAgentWithinTheWait(t *testing.T) {
+	d, _, _, _ := setup(t)
+	c := &fakeCaller{id: "call-3", done: make(chan struct{}), answer: map[string]bool{}}
+	start := time.Now()
+	_, err := d.Connect(context.Background(), c, Request{Queue: "nurse", Requirement: agents.Requirement{Skills: []string{"nurse"}, Clinical: true}, MaxWait: 700 * time.Millisecond, Tags: verifiedScheduling()})
+	require.ErrorIs(t, err, ErrNoAgent)
+	assert.Less(t, time.Since(start), 2*time.Second)
+	c.mu.Lock()
+	assert.Contains(t, c.rung, "sip:bob@phone", "bob was tried (and tried again after everyone had been)")
+	c.mu.Unlock()
+}
