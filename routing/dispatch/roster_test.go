@@ -21,7 +21,7 @@ func TestRedisRoster(t *testing.T) {
 	regs := registrations.New(rdb, nil)
 	r := NewRedisRoster(rdb, dir, regs)
 
-	t0 := time.Unix(1_800_000_000, 0)
+	t0 := time.Unix(1_700_000_000, 0)
 	require.NoError(t, r.SetStatus(ctx, "alice", "available", t0))
 	require.NoError(t, r.SetStatus(ctx, "bob", "away", t0))
 	require.NoError(t, regs.Bind(ctx, "alice", registrations.Binding{Contact: "sip:alice@127.0.0.1:5070", Source: netip.MustParseAddrPort("127.0.0.1:5070"), Transport: "udp", Expires: time.Now().Add(time.Hour)}))
