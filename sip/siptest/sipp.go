@@ -202,11 +202,12 @@ func ScenarioDefaults(name string) map[string]string {
 }
 
 var scenarioDefaults = map[string]map[string]string{
-	"uac_basic":        {"hold_ms": "1000", "caller": "sipp"},
-	"uac_register":     {"user": "alice", "expires": "300"},
-	"uac_dtmf_rfc4733": {"dtmf": "1234#", "hold_ms": "6000", "caller": "sipp"},
-	"uac_dtmf_pcap":    {"hold_ms": "2000"},
-	"uas_answer_bye":   {"hold_ms": "1000"},
+	"uac_basic":            {"hold_ms": "1000", "caller": "sipp"},
+	"uac_register":         {"user": "alice", "expires": "300"},
+	"uac_register_contact": {"user": "alice", "expires": "300", "contact": "127.0.0.1:5070"},
+	"uac_dtmf_rfc4733":     {"dtmf": "1234#", "hold_ms": "6000", "caller": "sipp"},
+	"uac_dtmf_pcap":        {"hold_ms": "2000"},
+	"uas_answer_bye":       {"hold_ms": "1000"},
 }
 
 // LookSipp returns the path of the sipp binary ($CALLGATE_SIPP, else "sipp"

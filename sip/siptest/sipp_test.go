@@ -24,7 +24,7 @@ import (
 func TestScenariosEmbedded(t *testing.T) {
 	want := []string{
 		"options", "uac_basic", "uac_cancel", "uac_dtmf_pcap", "uac_dtmf_rfc4733",
-		"uac_no_codec", "uac_register", "uac_wait_bye", "uas_answer", "uas_answer_bye",
+		"uac_no_codec", "uac_register", "uac_register_contact", "uac_wait_bye", "uas_answer", "uas_answer_bye",
 		"uas_options", "uas_reject_488", "uas_ring_cancel",
 	}
 	require.Equal(t, want, Scenarios())
@@ -51,7 +51,7 @@ func TestScenariosEmbedded(t *testing.T) {
 				assert.Equal(t, "Call-ID: [call_id]", l, name)
 			}
 		}
-		if (strings.HasPrefix(name, "uac_") || name == "options") && name != "uac_register" {
+		if (strings.HasPrefix(name, "uac_") || name == "options") && !strings.HasPrefix(name, "uac_register") {
 			s := string(data)
 			for _, kw := range []string{"[call_id]", "[local_ip]", "[local_port]", "[transport]", "[service]", "[remote_ip]", "[remote_port]"} {
 				assert.Contains(t, s, kw, name)
