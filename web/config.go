@@ -1,0 +1,53 @@
+package web
+
+import (
+	"fmt"
+	"time"
+)
+
+// Defaults and fixed limits.
+const (
+	// DefaultIdleTimeout is how long a session lives without a request.
+	DefaultIdleTimeout = 15 * time.Minute
+	// DefaultMaxFailures is how many failed sign-ins lock a username out.
+	DefaultMaxFailures = 5
+	// LockoutWindow is the window in which failed sign-ins are counted.
+	LockoutWindow = 15 * time.Minute
+	// LockoutDuration is how long a locked-out username stays locked.
+	LockoutDuration = 15 * time.Minute
+)
+
+// Config is the agent API's configuration.
+type Config struct {
+	// Demo accepts the public demo credentials ("<username>-demo-1").
+	// When false, a user whose password verifies and equals
+	// "<username>-demo-1" is refused with ErrDemoCredentials.
+	Demo bool
+	// IdleTimeout ends a session after this long without a request
+	// (automatic logoff, 164.312(a)(2)(iii)). 0 means DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// SecureCookies marks the session cookie Secure and sends
+	// Strict-Transport-Security; set it when serving over TLS.
+	SecureCookies bool
+	// MaxFailures is how many failed sign-ins for one username within
+	// LockoutWindow lock it for LockoutDuration. 0 means DefaultMaxFailures.
+	MaxFailures int
+}
+
+// withDefaults returns c with zero fields defaulted, or an error wrapping
+// ErrInvalidConfig.
+func (c Config) withDefaults() (Config, error) {
+	switch {
+	case c.IdleTimeout < 0:
+		return c, fmt.Errorf("%w: idle timeout %v is negative", ErrInvalidConfig, c.IdleTimeout)
+	case c.MaxFailures < 0:
+		return c, fmt.Errorf("%w: max failures %d is negative", ErrInvalidConfig, c.MaxFailures)
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = DefaultIdleTimeout
+	}
+	if c.MaxFailures == 0 {
+		c.MaxFailures = DefaultMaxFailures
+	}
+	return c, nil
+}

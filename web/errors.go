@@ -1,0 +1,79 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+)
+
+var (
+	// ErrInvalidConfig means New was given a Config, directory or option
+	// it cannot use.
+	ErrInvalidConfig = errors.New("web: invalid config")
+
+	// ErrBadRequest means a request body is not the JSON the route takes.
+	ErrBadRequest = errors.New("web: bad request")
+
+	// ErrUnsupportedMediaType means a request body is not application/json.
+	ErrUnsupportedMediaType = errors.New("web: unsupported media type")
+
+	// ErrInvalidCredentials means a sign-in failed: unknown user, wrong
+	// password, or a wrong or reused TOTP code. The answer does not say
+	// which.
+	ErrInvalidCredentials = errors.New("web: invalid credentials")
+
+	// ErrTOTPRequired means the password was right but the user has a TOTP
+	// secret and the request carried no code.
+	ErrTOTPRequired = errors.New("web: totp required")
+
+	// ErrLockedOut means the username had too many failed sign-ins and is
+	// locked for a while.
+	ErrLockedOut = errors.New("web: locked out")
+
+	// ErrDemoCredentials means a user signed in with the public demo
+	// password ("<username>-demo-1") while demo mode is off.
+	ErrDemoCredentials = errors.New("web: demo credentials refused outside demo mode")
+
+	// ErrUnauthenticated means a request had no session, or one that is
+	// unknown, ended or expired.
+	ErrUnauthenticated = errors.New("web: unauthenticated")
+
+	// ErrForbidden means the session's role may not use the route.
+	ErrForbidden = errors.New("web: forbidden")
+
+	// ErrInvalidStatus means a status change asked for something other
+	// than available or away.
+	ErrInvalidStatus = errors.New("web: invalid status")
+
+	// ErrShuttingDown means the server no longer starts event streams.
+	ErrShuttingDown = errors.New("web: shutting down")
+)
+
+// httpStatus maps an error to the HTTP status and the message of the
+// {"error": ...} body. It is the only place that does. Messages are fixed
+// strings: they never repeat request values.
+func httpStatus(err error) (int, string) {
+	switch {
+	case errors.Is(err, ErrBadRequest):
+		return http.StatusBadRequest, "bad request"
+	case errors.Is(err, ErrInvalidStatus):
+		return http.StatusBadRequest, "invalid status"
+	case errors.Is(err, ErrUnsupportedMediaType):
+		return http.StatusUnsupportedMediaType, "content type must be application/json"
+	case errors.Is(err, ErrTOTPRequired):
+		return http.StatusUnauthorized, "totp required"
+	case errors.Is(err, ErrInvalidCredentials):
+		return http.StatusUnauthorized, "invalid credentials"
+	case errors.Is(err, ErrUnauthenticated):
+		return http.StatusUnauthorized, "unauthenticated"
+	case errors.Is(err, ErrLockedOut):
+		return http.StatusTooManyRequests, "too many failed sign-ins; try again later"
+	case errors.Is(err, ErrDemoCredentials):
+		return http.StatusForbidden, "demo credentials are refused outside demo mode"
+	case errors.Is(err, ErrForbidden):
+		return http.StatusForbidden, "forbidden"
+	case errors.Is(err, ErrShuttingDown):
+		return http.StatusServiceUnavailable, "shutting down"
+	default:
+		return http.StatusInternalServerError, "internal error"
+	}
+}
