@@ -112,6 +112,9 @@ func (s *session) dispatch(ctx context.Context, n *flows.Node) (string, error) {
 		Tags: copyMap(s.tags), RepScope: scope,
 	})
 	stopHold()
+	if agent != "" {
+		s.setTags(ctx, map[string]string{TagAgent: agent}) // written with the final state
+	}
 	if ctx.Err() != nil {
 		return "", ctx.Err()
 	}
@@ -119,7 +122,6 @@ func (s *session) dispatch(ctx context.Context, n *flows.Node) (string, error) {
 		s.log.Info("no agent", "queue", n.Queue, "error", err)
 		return s.failure(n)
 	}
-	s.setTags(ctx, map[string]string{TagAgent: agent})
 	return "", errEndOfFlow
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -331,14 +332,18 @@ func mapValues(m map[string]string) []string {
 	return out
 }
 
-// assertNoPHI fails if any demo member's data appears in s.
+// assertNoPHI fails if any demo member's data appears in s as a token of
+// its own (a PIN inside a port number or a UUID is not a leak).
 func assertNoPHI(t *testing.T, s string) {
 	t.Helper()
 	for _, phi := range []string{
 		"10001234", "10005678", "04121980", "07221955", "04/12/1980", "07/22/1955",
-		"4321", "8642", "7788", "3344", "Maria", "Lopez", "James", "Carter", "Carlos", "Ann Carter",
+		"4321", "8642", "7788", "3344", "Maria", "Lopez", "James", "Carter", "Carlos",
 	} {
-		assert.NotContains(t, s, phi, "PHI in output")
+		re := regexp.MustCompile(`(^|[^0-9A-Za-z])` + regexp.QuoteMeta(phi) + `([^0-9A-Za-z]|$)`)
+		if loc := re.FindStringIndex(s); loc != nil {
+			t.Errorf("PHI %q in output: ...%s...", phi, s[max(0, loc[0]-80):min(len(s), loc[1]+40)])
+		}
 	}
 }
 

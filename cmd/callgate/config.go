@@ -45,6 +45,10 @@ type Config struct {
 	Tags TagsConfig `yaml:"tags"`
 	// Guard configures lockout and pretexting signals.
 	Guard GuardConfig `yaml:"guard"`
+	// Agents configures the agent directory and how calls reach agents.
+	Agents AgentsConfig `yaml:"agents"`
+	// Audit configures the disclosure ledger.
+	Audit AuditConfig `yaml:"audit"`
 	// SIP signalling.
 	SIP SIPConfig `yaml:"sip"`
 	// Media (RTP).
@@ -82,7 +86,7 @@ type SIPConfig struct {
 
 // MediaConfig configures RTP.
 type MediaConfig struct {
-	// RTPPorts is the RTP port range LOW-HIGH.
+	// RTPPorts is the RTP port range LOW-HIGH ("0": any free port, for tests).
 	RTPPorts string `yaml:"rtp_ports"`
 	// IP to bind and advertise for RTP; default: the SIP listener's IP.
 	IP string `yaml:"ip"`
@@ -111,6 +115,23 @@ type IVRConfig struct {
 	DefaultFlow string `yaml:"default_flow"`
 	// Numbers maps a Request-URI user (sip:USER@host) to a flow id.
 	Numbers map[string]string `yaml:"numbers"`
+}
+
+// AgentsConfig configures agents.
+type AgentsConfig struct {
+	// File is the agent directory YAML; empty uses the demo agents in demo
+	// mode (and no agents otherwise).
+	File string `yaml:"file"`
+	// RingTimeout is how long an agent's phone rings before the next agent.
+	RingTimeout time.Duration `yaml:"ring_timeout"`
+	// IdleLogoff signs an agent out of the web UI after no activity.
+	IdleLogoff time.Duration `yaml:"idle_logoff"`
+}
+
+// AuditConfig configures the ledger.
+type AuditConfig struct {
+	// Ledger is the append-only, hash-chained ledger file (fsync per entry).
+	Ledger string `yaml:"ledger"`
 }
 
 // MembersConfig chooses the member directory.
@@ -155,6 +176,8 @@ func defaultConfig() Config {
 		IVR:          IVRConfig{DefaultFlow: DefaultFlow},
 		Members:      MembersConfig{Source: "redis"},
 		Tags:         TagsConfig{TTL: DefaultTagTTL},
+		Agents:       AgentsConfig{RingTimeout: 15 * time.Second, IdleLogoff: 15 * time.Minute},
+		Audit:        AuditConfig{Ledger: "callgate-ledger.jsonl"},
 		Log:          LogConfig{Level: DefaultLogLevel, Format: DefaultLogFormat},
 		DrainTimeout: DefaultDrainTime,
 	}
@@ -251,7 +274,7 @@ func (c *Config) Validate() error {
 	if c.SIP.RTPTimeout < 0 || c.SIP.MaxCallDuration < 0 || c.SIP.AnswerDelay < 0 {
 		bad("sip", "durations must not be negative")
 	}
-	if _, err := media.ParsePortRange(c.Media.RTPPorts); err != nil {
+	if _, err := media.ParsePortRange(c.Media.RTPPorts); err != nil && c.Media.RTPPorts != "0" {
 		bad("media.rtp_ports", "%v", err)
 	}
 	if c.Media.IP != "" {
@@ -284,6 +307,12 @@ func (c *Config) Validate() error {
 	}
 	if c.IVR.DefaultFlow == "" {
 		bad("ivr.default_flow", "must name a flow")
+	}
+	if c.Agents.RingTimeout < 0 || c.Agents.IdleLogoff < 0 {
+		bad("agents", "durations must not be negative")
+	}
+	if c.Audit.Ledger == "" {
+		bad("audit.ledger", "must name the ledger file")
 	}
 	if c.Tags.TTL < 0 {
 		bad("tags.ttl", "must not be negative")

@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/callgate/callgate/audit"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -24,6 +26,7 @@ commands:
   dial      place a SIP call, send a DTMF script, record and time what it hears
   flow      validate and list call flows
   members   import members into Redis (members import FILE.csv)
+  audit     verify the disclosure ledger's hash chain (audit verify FILE)
   version   print the version
 
 Run "callgate <command> -h" for the command's flags.
@@ -46,6 +49,12 @@ func run(args []string) int {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		err = cmdDial(ctx, args[1:], os.Stdout)
+	case "audit":
+		if len(args) < 2 || args[1] != "verify" {
+			fmt.Fprintln(os.Stderr, "usage: callgate audit verify FILE...")
+			return 2
+		}
+		return audit.VerifyCommand(args[2:], os.Stdout, os.Stderr)
 	case "flow":
 		err = cmdFlow(args[1:], os.Stdout, os.Stderr)
 	case "members":

@@ -20,18 +20,23 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/callgate/callgate/audit"
 	"github.com/callgate/callgate/flows"
 	"github.com/callgate/callgate/flows/demo"
 	"github.com/callgate/callgate/ivr"
 	"github.com/callgate/callgate/ivr/prompts"
 	"github.com/callgate/callgate/media"
 	"github.com/callgate/callgate/media/prompt"
+	"github.com/callgate/callgate/routing/dispatch"
 	"github.com/callgate/callgate/routing/evidence"
 	"github.com/callgate/callgate/routing/guard"
 	"github.com/callgate/callgate/routing/members"
+	"github.com/callgate/callgate/routing/policy"
+	"github.com/callgate/callgate/routing/registrations"
 	"github.com/callgate/callgate/routing/store"
 	"github.com/callgate/callgate/routing/tags"
 	"github.com/callgate/callgate/sip"
+	"github.com/callgate/callgate/web"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -47,6 +52,7 @@ type serveOptions struct {
 	rtpPorts  string
 	logLevel  string
 	logFormat string
+	ledger    string
 }
 
 func serveFlags(o *serveOptions) *flag.FlagSet {
@@ -58,6 +64,7 @@ func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs.StringVar(&o.rtpPorts, "rtp-ports", "", "RTP port range LOW-HIGH (default "+DefaultRTPPorts+")")
 	fs.StringVar(&o.logLevel, "log-level", "", "debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "", "text or json")
+	fs.StringVar(&o.ledger, "ledger", "", "audit ledger file (default callgate-ledger.jsonl)")
 	return fs
 }
 
@@ -102,6 +109,9 @@ func loadServeConfig(args []string, lookup func(string) (string, bool)) (Config,
 	if set["log-format"] {
 		cfg.Log.Format = o.logFormat
 	}
+	if set["ledger"] {
+		cfg.Audit.Ledger = o.ledger
+	}
 	return cfg, cfg.Validate()
 }
 
@@ -144,6 +154,9 @@ type App struct {
 	rdb     redis.UniversalClient
 	flows   *flows.Registry
 	runner  *ivr.Runner
+	ledger  *audit.Ledger
+	hub     *web.Hub
+	web     *web.Server
 	metrics *metrics
 	udp     net.PacketConn
 	tcp     net.Listener
@@ -189,6 +202,24 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		}
 		dir = r
 	}
+	agentDir, err := loadAgents(cfg)
+	if err != nil {
+		return nil, err
+	}
+	pol, err := policy.LoadDemo()
+	if err != nil {
+		return nil, fmt.Errorf("policy: %w", err)
+	}
+	if a.ledger, err = audit.Open(cfg.Audit.Ledger); err != nil {
+		return nil, fmt.Errorf("audit.ledger: %w", err)
+	}
+	regs := registrations.New(a.rdb, demoHA1(cfg, agentDir))
+	roster := dispatch.NewRedisRoster(a.rdb, agentDir, regs)
+	a.hub = web.NewHub()
+	if a.web, err = web.New(web.Config{Demo: cfg.Demo, IdleTimeout: cfg.Agents.IdleLogoff}, agentDir, a.hub, presence{roster},
+		web.WithLogger(log), web.WithAudit(auditHook(a.ledger))); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	a.metrics = newMetrics(a)
 	a.runner = &ivr.Runner{
 		Flows:   a.flows,
@@ -202,6 +233,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		Evidence:  evidenceStore{evidence.New(a.rdb, 0)},
 		Observer:  a.metrics,
 		MemberRef: func(id []byte) string { return members.SubjectOf(key, id) },
+		Dispatch: ivrDispatcher{&dispatch.Dispatcher{
+			Roster: roster, Screens: screens{a.hub}, Members: memberRecords{dir}, Policy: pol,
+			Ledger: ledger{a.ledger}, RingTimeout: cfg.Agents.RingTimeout, Log: log.With("component", "dispatch"),
+		}},
 	}
 
 	sipAP := netip.MustParseAddrPort(cfg.SIP.Addr)
@@ -209,7 +244,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if cfg.Media.IP != "" {
 		mediaIP = netip.MustParseAddr(cfg.Media.IP)
 	}
-	pr, _ := media.ParsePortRange(cfg.Media.RTPPorts)
+	pr, _ := media.ParsePortRange(cfg.Media.RTPPorts) // "0" leaves the zero range: any free port
 	if a.eng, err = media.NewEngine(media.EngineConfig{IP: mediaIP, Ports: pr, Logger: log}); err != nil {
 		return nil, err
 	}
@@ -220,6 +255,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	}, a.eng,
 		sip.WithLogger(log),
 		sip.WithObserver(a.metrics),
+		sip.WithRegistrar(registrar{regs}),
 		sip.WithHandler(sip.HandlerFunc(a.serveCall)))
 	if err != nil {
 		return nil, err
@@ -328,6 +364,13 @@ func loadFlows(dir string, sets map[string]*prompt.Set) (*flows.Registry, error)
 // finish up to drain_timeout); SIGINT or a second signal stops at once.
 func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
 	errc := make(chan error, 3)
+	webCtx, stopWeb := context.WithCancel(ctx)
+	defer stopWeb()
+	webDone := make(chan struct{})
+	go func() {
+		defer close(webDone)
+		_ = a.web.Run(webCtx) // idle logoff, and closes event streams at shutdown
+	}()
 	go func() { errc <- a.sip.ServeUDP(a.udp) }()
 	go func() { errc <- a.sip.ServeTCP(a.tcp) }()
 	if a.http != nil {
@@ -359,6 +402,8 @@ func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
 	if err := a.sip.Shutdown(sctx); err != nil {
 		a.log.Warn("shutdown", "error", err)
 	}
+	stopWeb()
+	<-webDone
 	if a.http != nil {
 		_ = a.http.Shutdown(sctx)
 	}
@@ -406,5 +451,8 @@ func (a *App) closeAll() {
 	}
 	if a.store != nil {
 		_ = a.store.Close()
+	}
+	if a.ledger != nil {
+		_ = a.ledger.Close()
 	}
 }

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/callgate/callgate/audit"
+	"github.com/callgate/callgate/ivr"
+	"github.com/callgate/callgate/routing/agents"
+	"github.com/callgate/callgate/routing/dispatch"
+	"github.com/callgate/callgate/routing/members"
+	"github.com/callgate/callgate/routing/registrations"
+	"github.com/callgate/callgate/sip"
+)
+
+// loadAgents reads the agent directory: agents.file, or the demo agents in
+// demo mode.
+func loadAgents(cfg Config) ([]agents.Agent, error) {
+	if cfg.Agents.File == "" {
+		if !cfg.Demo {
+			return nil, nil // no agents: routed calls wait, then overflow
+		}
+		dir, err := agents.LoadDemo()
+		if err != nil {
+			return nil, fmt.Errorf("agents: demo: %w", err)
+		}
+		return dir, nil
+	}
+	src, err := os.ReadFile(cfg.Agents.File)
+	if err != nil {
+		return nil, fmt.Errorf("agents.file: %w", err)
+	}
+	dir, err := agents.ParseDirectory(src)
+	if err != nil {
+		return nil, fmt.Errorf("agents.file: %s: %w", cfg.Agents.File, err)
+	}
+	return dir, nil
+}
+
+// demoHA1 gives demo agents their SIP digest secret, the demo password
+// "<name>-demo-1"; outside demo mode phones need a static contact (a
+// directory field for digest secrets is future work).
+func demoHA1(cfg Config, dir []agents.Agent) registrations.HA1Func {
+	users := map[string]bool{}
+	for _, a := range dir {
+		users[a.Username] = true
+	}
+	return func(username, realm string) (string, bool) {
+		if !cfg.Demo || !users[username] {
+			return "", false
+		}
+		return registrations.HA1(username, realm, username+"-demo-1"), true
+	}
+}
+
+// registrar adapts registrations.Store to sip.Registrar.
+type registrar struct{ s *registrations.Store }
+
+func (r registrar) HA1(_ context.Context, username, realm string) (string, bool, error) {
+	h, ok := r.s.Credentials(username, realm)
+	return h, ok, nil
+}
+
+func (r registrar) Bind(ctx context.Context, username string, b sip.Binding) error {
+	return r.s.Bind(ctx, username, registrations.Binding{Contact: b.Contact, Source: b.Source, Transport: b.Transport, Expires: b.Expires})
+}
+
+func (r registrar) Lookup(ctx context.Context, username string) (sip.Binding, bool, error) {
+	b, ok, err := r.s.Lookup(ctx, username)
+	return sip.Binding{Contact: b.Contact, Source: b.Source, Transport: b.Transport, Expires: b.Expires}, ok, err
+}
+
+var _ sip.Registrar = registrar{}
+
+// ivrDispatcher adapts dispatch.Dispatcher to ivr.Dispatcher.
+type ivrDispatcher struct{ d *dispatch.Dispatcher }
+
+func (x ivrDispatcher) Dispatch(ctx context.Context, c ivr.Call, req ivr.DispatchRequest) (string, error) {
+	sc, ok := c.(*sip.Call)
+	if !ok {
+		return "", fmt.Errorf("dispatch: call %T is not a SIP call", c)
+	}
+	res, err := x.d.Connect(ctx, sipCaller{sc}, dispatch.Request{
+		Queue: req.Queue, Requirement: agents.Requirement{Skills: req.Skills, Clinical: req.Clinical},
+		MaxWait: req.MaxWait, Tags: req.Tags, RepScope: req.RepScope,
+	})
+	return res.Agent, err
+}
+
+// sipCaller adapts *sip.Call to dispatch.Caller.
+type sipCaller struct{ *sip.Call }
+
+func (s sipCaller) Connect(ctx context.Context, target string, ring time.Duration) (dispatch.Leg, error) {
+	leg, err := s.Call.Connect(ctx, target, ring)
+	if err != nil {
+		return nil, err
+	}
+	return leg, nil
+}
+
+// memberRecords adapts members.Directory to dispatch.Members.
+type memberRecords struct{ d members.Directory }
+
+func (m memberRecords) Record(ctx context.Context, subject string) (map[string]string, error) {
+	rec, err := m.d.Record(ctx, subject)
+	if err != nil {
+		return nil, err
+	}
+	return rec.Fields, nil
+}
+
+var (
+	_ ivr.Dispatcher   = ivrDispatcher{}
+	_ dispatch.Members = memberRecords{}
+	_                  = netip.Addr{}
+)
+
+// ledger adapts *audit.Ledger to dispatch.Ledger. A pop with no member
+// fields disclosed nothing and writes no disclosure entry.
+type ledger struct{ l *audit.Ledger }
+
+func (x ledger) Disclosed(ctx context.Context, d dispatch.Disclosure) error {
+	if len(d.Fields) == 0 {
+		return nil
+	}
+	_, err := x.l.Append(ctx, audit.Entry{
+		Kind: audit.KindDisclosure, Actor: d.Agent, CallID: d.CallID, Subject: d.Subject,
+		Purpose: d.Purpose, Fields: d.Fields, Policy: strconv.Itoa(d.PolicyVersion),
+		Detail: map[string]string{"reason": d.Reason},
+	})
+	return err
+}
+
+var _ dispatch.Ledger = ledger{}

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/callgate/callgate/audit"
+	"github.com/callgate/callgate/routing/dispatch"
+	"github.com/callgate/callgate/web"
+)
+
+// presence adapts the Redis roster to web.Presence.
+type presence struct{ r *dispatch.RedisRoster }
+
+func (p presence) SetStatus(ctx context.Context, username string, s web.Status, at time.Time) error {
+	return p.r.SetStatus(ctx, username, string(s), at)
+}
+
+// screens adapts the web hub to dispatch.Screens.
+type screens struct{ h *web.Hub }
+
+func (s screens) Pop(username string, p dispatch.Pop) {
+	s.h.Push(username, web.ScreenPop{
+		CallID: p.CallID, VerificationLevel: p.VerificationLevel, CallerRole: p.CallerRole,
+		Purpose: p.Purpose, RecordingConsent: p.RecordingConsent,
+		Restrictions: nonNil(p.Restrictions), Flags: nonNil(p.Flags),
+		Banner: p.Banner, Notices: p.Notices, Context: p.Context,
+	})
+}
+
+func (s screens) Clear(username, callID string) { s.h.Clear(username, callID) }
+
+func nonNil(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
+
+// auditHook records sign-ins, failures and status changes in the ledger.
+func auditHook(l *audit.Ledger) func(kind, actor string, detail map[string]string) {
+	return func(kind, actor string, detail map[string]string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_, _ = l.Append(ctx, audit.Entry{Kind: audit.Kind(kind), Actor: actor, Detail: detail})
+	}
+}
+
+var (
+	_ web.Presence     = presence{}
+	_ dispatch.Screens = screens{}
+)
