@@ -24,6 +24,7 @@ const usage = `usage: callgate <command> [flags]
 commands:
   serve     run the server (SIP on UDP+TCP, RTP, HTTP /metrics /healthz /readyz)
   dial      place a SIP call, send a DTMF script, record and time what it hears
+  load      place many calls on loopback and report latencies and server cost
   flow      validate and list call flows
   members   import members into Redis (members import FILE.csv)
   audit     verify the disclosure ledger's hash chain (audit verify FILE)
@@ -49,6 +50,8 @@ func run(args []string) int {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		err = cmdDial(ctx, args[1:], os.Stdout)
+	case "load":
+		err = cmdLoad(args[1:], os.Stdout)
 	case "audit":
 		if len(args) < 2 || args[1] != "verify" {
 			fmt.Fprintln(os.Stderr, "usage: callgate audit verify FILE...")
