@@ -45,7 +45,8 @@ fmt:
 BENCH_SIP  ?= 127.0.0.1:25060
 BENCH_HTTP ?= 127.0.0.1:28080
 BENCH_RTP  ?= 30000-39999
-BENCH_LOAD ?= --calls 200 --concurrency 200 --rate 100 --dtmf 1110001234\#041219804321\#1@1s
+# The demo flow's verified-patient script (demo data, kept in a demo file).
+BENCH_LOAD ?= --calls 200 --concurrency 200 --rate 100 --dtmf $(shell cat test/load/demo-verified-patient.dtmf)
 bench: build
 	@set -eu; w=$$(mktemp -d); srv=""; \
 	trap 'if [ -n "$$srv" ]; then kill -INT $$srv 2>/dev/null || true; wait $$srv 2>/dev/null || true; fi; rm -rf "$$w"' EXIT; \
