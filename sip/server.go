@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -207,17 +208,12 @@ func (s *Server) ServeTCP(l net.Listener) error {
 }
 
 // ListenAndServe binds UDP and TCP on addr and serves until ctx is done.
+// With port 0 both transports get the same free port: when the TCP port of
+// the UDP socket's number is taken, it tries another.
 func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
-	var lc net.ListenConfig
-	udp, err := lc.ListenPacket(ctx, "udp", addr)
+	udp, tcp, err := Listen(ctx, addr)
 	if err != nil {
-		return fmt.Errorf("sip: listen udp %s: %w", addr, err)
-	}
-	// TCP on the same port as UDP, which matters when addr asks for port 0.
-	tcp, err := lc.Listen(ctx, "tcp", udp.LocalAddr().String())
-	if err != nil {
-		_ = udp.Close()
-		return fmt.Errorf("sip: listen tcp %s: %w", addr, err)
+		return err
 	}
 	errc := make(chan error, 2)
 	go func() { errc <- s.ServeUDP(udp) }()
@@ -371,4 +367,28 @@ func (s *Server) watchdog() {
 
 func retryAfterHeader(secs int) sip.Header {
 	return sip.NewHeader("Retry-After", strconv.Itoa(secs))
+}
+
+// Listen binds UDP and then TCP on the same port (SIP's convention). With
+// port 0 it retries until both are free on one port number.
+func Listen(ctx context.Context, addr string) (net.PacketConn, net.Listener, error) {
+	var lc net.ListenConfig
+	anyPort := strings.HasSuffix(addr, ":0")
+	var lastErr error
+	for range 20 {
+		udp, err := lc.ListenPacket(ctx, "udp", addr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sip: listen udp %s: %w", addr, err)
+		}
+		tcp, err := lc.Listen(ctx, "tcp", udp.LocalAddr().String())
+		if err == nil {
+			return udp, tcp, nil
+		}
+		_ = udp.Close()
+		lastErr = fmt.Errorf("sip: listen tcp %s: %w", udp.LocalAddr(), err)
+		if !anyPort {
+			break
+		}
+	}
+	return nil, nil, lastErr
 }

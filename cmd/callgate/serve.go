@@ -260,13 +260,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if err != nil {
 		return nil, err
 	}
+	if a.udp, a.tcp, err = sip.Listen(ctx, cfg.SIP.Addr); err != nil {
+		return nil, fmt.Errorf("sip.addr: %w", err)
+	}
 	var lc net.ListenConfig
-	if a.udp, err = lc.ListenPacket(ctx, "udp", cfg.SIP.Addr); err != nil {
-		return nil, fmt.Errorf("sip.addr: listen udp %s: %w", cfg.SIP.Addr, err)
-	}
-	if a.tcp, err = lc.Listen(ctx, "tcp", a.udp.LocalAddr().String()); err != nil {
-		return nil, fmt.Errorf("sip.addr: listen tcp %s: %w", a.udp.LocalAddr(), err)
-	}
 	if cfg.HTTP.Addr != "off" {
 		if a.httpLn, err = lc.Listen(ctx, "tcp", cfg.HTTP.Addr); err != nil {
 			return nil, fmt.Errorf("http.addr: listen %s: %w", cfg.HTTP.Addr, err)
