@@ -69,14 +69,21 @@ func TestSIPpMemberServicesTags(t *testing.T) {
 		t.Parallel()
 		res := siptest.RunSipp(context.Background(), t, siptest.SippOptions{
 			Scenario: "uac_basic", Target: target, Timeout: 60 * time.Second, CallIDPrefix: "accept-consent",
-			Vars: map[string]string{"hold_ms": "15000"},
+			// welcome (4.5 s) + notice (3.5 s) + the 5 s answer window, with
+			// room for a loaded CI machine.
+			Vars: map[string]string{"hold_ms": "20000"},
 		})
 		require.Equal(t, 1, res.Successful, res.ErrorLog)
 		require.Len(t, res.CallIDs, 1)
 		got := app.rdb.HGetAll(context.Background(), "callgate:call:"+res.CallIDs[0]).Val()
 		assert.Equal(t, "unanswered", got["recording_consent"], "no key within 5 s of the notice")
 		assert.Equal(t, "none", got["verification_level"])
-		ev := app.rdb.HGetAll(context.Background(), "callgate:evidence:"+res.CallIDs[0]).Val()
+		var ev map[string]string
+		require.Eventually(t, func() bool {
+			ev = app.rdb.HGetAll(context.Background(), "callgate:evidence:"+res.CallIDs[0]).Val()
+			return len(ev) > 0
+		}, 5*time.Second, 50*time.Millisecond, "consent evidence written when the answer window closed")
+		assert.Equal(t, "unanswered", ev["consent_result"])
 		assert.Equal(t, "welcome,consent", ev["consent_prompts"], "the evidence names the notice played")
 		assert.Len(t, ev["consent_audio_sha256"], 2*64+1, "and the audio versions heard")
 	})
