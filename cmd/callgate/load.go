@@ -210,8 +210,8 @@ func printLoadReport(w io.Writer, r *load.Report) {
 			fmt.Fprintf(w, "  note: %s\n", s.SteadyWindowNote)
 		}
 	}
-	fmt.Fprintf(w, "UDP (host-wide) RcvbufErrors +%d, InErrors +%d, SndbufErrors +%d; socket drops seen: generator %d, server/other %d\n",
-		r.UDP.RcvbufErrors, r.UDP.InErrors, r.UDP.SndbufErrors, r.UDP.DropsGenerator, r.UDP.DropsOther)
+	fmt.Fprintf(w, "UDP (host-wide) RcvbufErrors +%d, InErrors +%d, SndbufErrors +%d; socket drops seen: generator %d, server %d, other processes %d\n",
+		r.UDP.RcvbufErrors, r.UDP.InErrors, r.UDP.SndbufErrors, r.UDP.DropsGenerator, r.UDP.DropsServer, r.UDP.DropsOther)
 	fmt.Fprintf(w, "generator: CPU %.2f s (%.1f%% of a core), peak RSS %.1f MiB, peak goroutines %d\n",
 		r.Generator.CPUSeconds, r.Generator.CPUPercent, mib(r.Generator.PeakRSSKiB), r.Generator.Goroutines)
 	for _, n := range r.Notes {

@@ -25,9 +25,6 @@ const pollEvery = 10 * time.Millisecond
 // pacer tick.
 const eventTail = 5*frame + 20*time.Millisecond
 
-// errHungUp ends a call's wait when the call ended under it.
-var errHungUp = errors.New("load: call ended") //nolint:gochecknoglobals // sentinel
-
 // callRun is one call. The audio fields are owned by the session's read
 // goroutine (onAudio); probe is shared with the call's goroutine.
 type callRun struct {

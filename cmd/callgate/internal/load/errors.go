@@ -10,4 +10,7 @@ var (
 	ErrBadScript = errors.New("load: bad DTMF script")
 	// ErrBadConfig is returned for a Config that cannot run.
 	ErrBadConfig = errors.New("load: bad configuration")
+
+	// errHungUp ends a call's wait when the call ended under it.
+	errHungUp = errors.New("load: call ended")
 )

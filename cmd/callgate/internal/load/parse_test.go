@@ -159,14 +159,24 @@ func TestProcParsers(t *testing.T) {
 			"callgate_sip_calls_total{cause=\"remote_bye\"} 3\ncallgate_sip_active_calls 2\nprocess_open_fds 17\n"))
 		assert.Equal(t, ServerMetrics{Goroutines: 42, HeapInuse: 1 << 20, ActiveCalls: 2, OpenFDs: 17}, m)
 	})
-	t.Run("udp drops by port", func(t *testing.T) {
+	t.Run("udp drops by owner", func(t *testing.T) {
 		tbl := "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n" +
 			" 1641: 0100007F:9C40 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 351092 2 00000000836708cd 5\n" +
 			" 1642: 0100007F:7530 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 351093 2 00000000836708ce 3\n" +
-			" 1643: 0100007F:7532 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 351094 2 00000000836708cf 0\n"
-		mine, others := parseUDPDrops([]byte(tbl), func(p uint16) bool { return p >= 40000 })
-		assert.Equal(t, uint64(5), mine, "port 0x9C40 = 40000")
-		assert.Equal(t, uint64(3), others, "port 0x7530 = 30000")
+			" 1643: 0100007F:7532 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 351094 2 00000000836708cf 2\n" +
+			" 1644: 0100007F:7534 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 351095 2 00000000836708d0 0\n"
+		by := parseUDPDrops([]byte(tbl), map[uint64]int{351092: ownerGenerator, 351093: ownerServer, 351095: ownerServer})
+		assert.Equal(t, [3]uint64{ownerOther: 2, ownerGenerator: 5, ownerServer: 3}, by)
+	})
+	t.Run("socket inodes", func(t *testing.T) {
+		root := t.TempDir()
+		fd := filepath.Join(root, "9", "fd")
+		require.NoError(t, os.MkdirAll(fd, 0o755))
+		require.NoError(t, os.Symlink("socket:[4242]", filepath.Join(fd, "3")))
+		require.NoError(t, os.Symlink("/dev/null", filepath.Join(fd, "4")))
+		m := map[uint64]int{}
+		socketInodes(root, 9, ownerServer, m)
+		assert.Equal(t, map[uint64]int{4242: ownerServer}, m)
 	})
 	t.Run("host cpu", func(t *testing.T) {
 		h, err := parseHostCPU([]byte("cpu  100 5 50 800 20 1 4 7 30 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n"))

@@ -156,19 +156,42 @@ func parseHostCPU(b []byte) (hostCPU, error) {
 	return h, nil
 }
 
-// udpDrops sums the per-socket drop counters of /proc/net/udp (sockets
-// still open), split into those bound in ours (the generator's RTP
-// range) and all others.
-func udpDrops(root string, ours func(port uint16) bool) (mine, others uint64, err error) {
-	b, err := os.ReadFile(filepath.Join(root, "net", "udp"))
+// Socket owners for drop attribution.
+const (
+	ownerOther = iota
+	ownerGenerator
+	ownerServer
+)
+
+// socketInodes maps the inode of every socket pid has open to owner.
+func socketInodes(root string, pid, owner int, into map[uint64]int) {
+	dir := filepath.Join(root, strconv.Itoa(pid), "fd")
+	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return 0, 0, err
+		return
 	}
-	mine, others = parseUDPDrops(b, ours)
-	return mine, others, nil
+	for _, e := range ents {
+		l, err := os.Readlink(filepath.Join(dir, e.Name()))
+		if err != nil || !strings.HasPrefix(l, "socket:[") {
+			continue
+		}
+		if ino, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]"), 10, 64); err == nil {
+			into[ino] = owner
+		}
+	}
 }
 
-func parseUDPDrops(b []byte, ours func(port uint16) bool) (mine, others uint64) {
+// udpDrops sums the per-socket drop counters of /proc/net/udp (sockets
+// open now) by owner: the generator, the server, anything else.
+func udpDrops(root string, owners map[uint64]int) ([3]uint64, error) {
+	b, err := os.ReadFile(filepath.Join(root, "net", "udp"))
+	if err != nil {
+		return [3]uint64{}, err
+	}
+	return parseUDPDrops(b, owners), nil
+}
+
+func parseUDPDrops(b []byte, owners map[uint64]int) (by [3]uint64) {
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Scan() // header
 	for sc.Scan() {
@@ -176,19 +199,14 @@ func parseUDPDrops(b []byte, ours func(port uint16) bool) (mine, others uint64) 
 		if len(f) < 13 {
 			continue
 		}
-		_, hexPort, ok := strings.Cut(f[1], ":")
-		port, err1 := strconv.ParseUint(hexPort, 16, 16)
+		ino, err1 := strconv.ParseUint(f[9], 10, 64)
 		drops, err2 := strconv.ParseUint(f[len(f)-1], 10, 64)
-		if !ok || err1 != nil || err2 != nil || drops == 0 {
+		if err1 != nil || err2 != nil || drops == 0 {
 			continue
 		}
-		if ours(uint16(port)) {
-			mine += drops
-		} else {
-			others += drops
-		}
+		by[owners[ino]] += drops
 	}
-	return mine, others
+	return by
 }
 
 // UDPCounters are the host's UDP error counters from /proc/net/snmp (per
@@ -197,11 +215,12 @@ type UDPCounters struct {
 	InErrors     uint64 `json:"in_errors"`
 	RcvbufErrors uint64 `json:"rcvbuf_errors"`
 	SndbufErrors uint64 `json:"sndbuf_errors"`
-	// DropsGenerator and DropsOther are the most seen at once in the
-	// per-socket drop counters of /proc/net/udp (read every few seconds
-	// during the run; a closed socket's drops are gone): on the
-	// generator's RTP ports, and on every other port (the server's).
+	// Drops* are the most seen at once in the per-socket drop counters of
+	// /proc/net/udp (read every few seconds during the run; a closed
+	// socket's drops are gone), by the process that owns the socket: the
+	// generator, the server (with --pid) and any other process.
 	DropsGenerator uint64 `json:"drops_generator_sockets"`
+	DropsServer    uint64 `json:"drops_server_sockets"`
 	DropsOther     uint64 `json:"drops_other_sockets"`
 }
 
