@@ -19,13 +19,15 @@ const (
 	KindPolicyPublish Kind = "policy_publish"
 	// KindReveal records a field revealed on demand beyond the screen pop.
 	KindReveal Kind = "reveal"
+	// KindSignout records a session's end (Detail "reason": logout, idle).
+	KindSignout Kind = "signout"
 )
 
 // Kinds lists every known Kind, in the order above.
 func Kinds() []Kind {
 	return []Kind{
 		KindDisclosure, KindSignin, KindSigninFailed, KindStatus,
-		KindFlowPublish, KindPolicyPublish, KindReveal,
+		KindFlowPublish, KindPolicyPublish, KindReveal, KindSignout,
 	}
 }
 
@@ -33,7 +35,7 @@ func Kinds() []Kind {
 func (k Kind) Valid() bool {
 	switch k {
 	case KindDisclosure, KindSignin, KindSigninFailed, KindStatus,
-		KindFlowPublish, KindPolicyPublish, KindReveal:
+		KindFlowPublish, KindPolicyPublish, KindReveal, KindSignout:
 		return true
 	}
 	return false

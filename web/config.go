@@ -32,6 +32,11 @@ type Config struct {
 	// MaxFailures is how many failed sign-ins for one username within
 	// LockoutWindow lock it for LockoutDuration. 0 means DefaultMaxFailures.
 	MaxFailures int
+	// ScreenLock locks a session after this long without a request that
+	// counts as activity: a locked session gets no screen pop, event or
+	// reveal (423) until the user unlocks it with the password. 0 never
+	// locks; a value at or above IdleTimeout never locks before logoff.
+	ScreenLock time.Duration
 }
 
 // withDefaults returns c with zero fields defaulted, or an error wrapping
@@ -40,6 +45,8 @@ func (c Config) withDefaults() (Config, error) {
 	switch {
 	case c.IdleTimeout < 0:
 		return c, fmt.Errorf("%w: idle timeout %v is negative", ErrInvalidConfig, c.IdleTimeout)
+	case c.ScreenLock < 0:
+		return c, fmt.Errorf("%w: screen lock %v is negative", ErrInvalidConfig, c.ScreenLock)
 	case c.MaxFailures < 0:
 		return c, fmt.Errorf("%w: max failures %d is negative", ErrInvalidConfig, c.MaxFailures)
 	}

@@ -44,6 +44,18 @@ var (
 	// than available or away.
 	ErrInvalidStatus = errors.New("web: invalid status")
 
+	// ErrScreenLocked means the session is locked after inactivity: unlock
+	// it with the password (POST /api/v1/auth/unlock).
+	ErrScreenLocked = errors.New("web: screen locked")
+
+	// ErrNotOnScreen means a reveal named a call or field that is not on
+	// the agent's current screen.
+	ErrNotOnScreen = errors.New("web: not on screen")
+
+	// ErrUnavailable means a dependency (the ledger) failed, so the request
+	// was refused rather than served unrecorded.
+	ErrUnavailable = errors.New("web: unavailable")
+
 	// ErrShuttingDown means the server no longer starts event streams.
 	ErrShuttingDown = errors.New("web: shutting down")
 )
@@ -71,6 +83,12 @@ func httpStatus(err error) (int, string) {
 		return http.StatusForbidden, "demo credentials are refused outside demo mode"
 	case errors.Is(err, ErrForbidden):
 		return http.StatusForbidden, "forbidden"
+	case errors.Is(err, ErrScreenLocked):
+		return http.StatusLocked, "screen locked"
+	case errors.Is(err, ErrNotOnScreen):
+		return http.StatusNotFound, "not on screen"
+	case errors.Is(err, ErrUnavailable):
+		return http.StatusServiceUnavailable, "unavailable; try again"
 	case errors.Is(err, ErrShuttingDown):
 		return http.StatusServiceUnavailable, "shutting down"
 	default:

@@ -27,8 +27,9 @@ type clearData struct {
 //
 // It sends the current pop first, if any, and a ": heartbeat" comment
 // every heartbeat interval. The stream ends when the session ends (logout
-// or idle timeout, checked at each heartbeat), the client goes away, or
-// Run stops. It does not keep the session alive.
+// or idle timeout) or locks, checked at each heartbeat and before each
+// event, when the client goes away, or when Run stops. It does not keep
+// the session alive.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, p principal) {
 	select {
 	case <-s.closing:
@@ -80,6 +81,9 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, p principa
 				return
 			}
 		case <-sub.notify:
+			if !s.alive(ctx, p.key) {
+				return // ended or locked: no pop reaches a locked screen
+			}
 			if e, ok := s.hub.take(sub); ok && !send(encodeEvent(e)) {
 				return
 			}

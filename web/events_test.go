@@ -124,7 +124,7 @@ func TestEvents(t *testing.T) {
 	e = s.nextEvent(t)
 	require.Equal(t, "pop", e.kind)
 	assert.Equal(t, "call-2", decodePop(t, e.data).CallID, "alice never gets bob's pop")
-	assert.JSONEq(t, `{"call_id":"call-2","verification_level":"","caller_role":"","purpose":"","recording_consent":"","restrictions":[],"flags":[],"context":{}}`, e.data)
+	assert.JSONEq(t, `{"call_id":"call-2","verification_level":"","caller_role":"","purpose":"","recording_consent":"","restrictions":[],"flags":[],"context":{},"sensitive":[]}`, e.data)
 
 	f.hub.Clear("alice", "call-1") // not current: nothing
 	f.hub.Clear("alice", "call-2")

@@ -19,6 +19,15 @@ type ScreenPop struct {
 	// for this call and this agent; a field not permitted is absent, not
 	// masked. {} when none. Its values are PHI: never logged.
 	Context map[string]string `json:"context"`
+	// Sensitive names the Context fields the agent page keeps hidden until
+	// the agent asks to reveal one (POST /api/v1/agent/reveal, recorded in
+	// the ledger). [] when none.
+	Sensitive []string `json:"sensitive"`
+
+	// Subject and Policy are for the ledger entries of reveals: the
+	// member's opaque reference and the policy version. Never sent.
+	Subject string `json:"-"`
+	Policy  string `json:"-"`
 }
 
 // clone returns a deep copy of p in which Restrictions, Flags and Context
@@ -26,6 +35,7 @@ type ScreenPop struct {
 func (p ScreenPop) clone() ScreenPop {
 	p.Restrictions = cloneStrings(p.Restrictions)
 	p.Flags = cloneStrings(p.Flags)
+	p.Sensitive = cloneStrings(p.Sensitive)
 	if p.Notices != nil {
 		p.Notices = cloneStrings(p.Notices)
 	}

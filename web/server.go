@@ -84,13 +84,15 @@ func WithAudit(f func(kind, actor string, detail map[string]string)) Option {
 // Server is the agent HTTP API. Create it with New, serve Handler, and run
 // Run for as long as it serves.
 type Server struct {
-	cfg      Config
-	dir      map[string]agents.Agent // by username; read-only after New
-	hub      *Hub
-	presence Presence
-	log      *slog.Logger
-	now      func() time.Time
-	audit    AuditFunc
+	cfg        Config
+	dir        map[string]agents.Agent // by username; read-only after New
+	hub        *Hub
+	presence   Presence
+	log        *slog.Logger
+	now        func() time.Time
+	audit      AuditFunc
+	reveals    RevealFunc
+	accounting Accounting
 
 	dummyHash   string        // verified for unknown usernames, to cost the same
 	refKey      []byte        // HMAC key for user_ref
@@ -205,6 +207,14 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/agent/status", s.authed(s.handleStatus, true, agents.RoleAgent, agents.RoleSupervisor))
 	mux.Handle("GET /api/v1/agent/screen", s.authed(s.handleScreen, true, agents.RoleAgent, agents.RoleSupervisor))
 	mux.Handle("GET /api/v1/agent/events", s.authed(s.handleEvents, false, agents.RoleAgent, agents.RoleSupervisor))
+	mux.Handle("POST /api/v1/agent/reveal", s.authed(s.handleReveal, true, agents.RoleAgent, agents.RoleSupervisor))
+	mux.Handle("GET /api/v1/audit/disclosures", s.authed(s.handleDisclosures, true, agents.RoleSupervisor))
+	every := []string{agents.RoleAgent, agents.RoleSupervisor, agents.RoleAdmin, agents.RoleOps}
+	mux.Handle("GET /api/v1/auth/session", s.authedLock(s.handleSession, false, true, every...))
+	mux.Handle("POST /api/v1/auth/touch", s.authed(s.handleTouch, true, every...))
+	mux.Handle("POST /api/v1/auth/lock", s.authedLock(s.handleLock, false, true, every...))
+	mux.Handle("POST /api/v1/auth/unlock", s.authedLock(s.handleUnlock, false, true, every...))
+	s.pages(mux)
 	return s.secure(mux)
 }
 

@@ -28,6 +28,7 @@ type session struct {
 	username string
 	role     string
 	lastSeen time.Time     // guarded by sessionStore.mu
+	locked   bool          // guarded by sessionStore.mu
 	ended    chan struct{} // closed when the session ends
 }
 
@@ -36,6 +37,7 @@ type principal struct {
 	username string
 	role     string
 	key      [sha256.Size]byte
+	locked   bool
 	ended    <-chan struct{}
 }
 
@@ -105,15 +107,19 @@ func (s *Server) lookup(ctx context.Context, token string, refresh bool) (princi
 		s.ended(ctx, sess, last, endIdle)
 		return principal{}, fmt.Errorf("%w: session expired", ErrUnauthenticated)
 	}
-	if refresh {
+	if s.cfg.ScreenLock > 0 && now.Sub(sess.lastSeen) >= s.cfg.ScreenLock {
+		sess.locked = true
+	}
+	if refresh && !sess.locked {
 		sess.lastSeen = now
 	}
+	locked := sess.locked
 	st.mu.Unlock()
-	return principal{username: sess.username, role: sess.role, key: key, ended: sess.ended}, nil
+	return principal{username: sess.username, role: sess.role, key: key, locked: locked, ended: sess.ended}, nil
 }
 
-// alive reports whether the session under key is still live, ending it
-// if it has been idle too long. It does not refresh it.
+// alive reports whether the session under key is still live and not
+// locked, ending it if it has been idle too long. It does not refresh it.
 func (s *Server) alive(ctx context.Context, key [sha256.Size]byte) bool {
 	now := s.now()
 	st := &s.sessions
@@ -124,8 +130,12 @@ func (s *Server) alive(ctx context.Context, key [sha256.Size]byte) bool {
 		return false
 	}
 	if now.Sub(sess.lastSeen) < s.cfg.IdleTimeout {
+		if s.cfg.ScreenLock > 0 && now.Sub(sess.lastSeen) >= s.cfg.ScreenLock {
+			sess.locked = true
+		}
+		locked := sess.locked
 		st.mu.Unlock()
-		return true
+		return !locked
 	}
 	last := st.removeLocked(key, sess)
 	st.mu.Unlock()
@@ -203,10 +213,16 @@ func requestToken(r *http.Request) string {
 	return ""
 }
 
-// authed wraps h so it runs only for a live session of one of roles.
-// With refresh, the request restarts the session's idle timer; the event
-// stream does not, so an open screen alone never keeps a session alive.
+// authed wraps h so it runs only for a live, unlocked session of one of
+// roles. With refresh, the request restarts the session's idle timer; the
+// event stream does not, so an open screen alone never keeps a session
+// alive.
 func (s *Server) authed(h func(http.ResponseWriter, *http.Request, principal), refresh bool, roles ...string) http.Handler {
+	return s.authedLock(h, refresh, false, roles...)
+}
+
+// authedLock is authed that, with whileLocked, also serves locked sessions.
+func (s *Server) authedLock(h func(http.ResponseWriter, *http.Request, principal), refresh, whileLocked bool, roles ...string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.lookup(r.Context(), requestToken(r), refresh)
 		if err != nil {
@@ -220,6 +236,10 @@ func (s *Server) authed(h func(http.ResponseWriter, *http.Request, principal), r
 		if !allowed {
 			s.log.InfoContext(r.Context(), "forbidden", "username", p.username, "role", p.role, "path", r.URL.Path)
 			s.writeError(w, fmt.Errorf("%w: role %s", ErrForbidden, p.role))
+			return
+		}
+		if p.locked && !whileLocked {
+			s.writeError(w, ErrScreenLocked)
 			return
 		}
 		h(w, r, p)

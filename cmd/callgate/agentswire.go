@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/callgate/callgate/routing/agents"
 	"github.com/callgate/callgate/routing/dispatch"
 	"github.com/callgate/callgate/routing/members"
+	"github.com/callgate/callgate/routing/policy"
 	"github.com/callgate/callgate/routing/registrations"
 	"github.com/callgate/callgate/sip"
 )
@@ -39,6 +41,31 @@ func loadAgents(cfg Config) ([]agents.Agent, error) {
 		return nil, fmt.Errorf("agents.file: %s: %w", cfg.Agents.File, err)
 	}
 	return dir, nil
+}
+
+// loadPolicy reads the disclosure policy: policy.file, or the demo policy
+// in demo mode. An unknown field, level or role is a startup error.
+func loadPolicy(cfg Config) (*policy.Policy, error) {
+	if cfg.Policy.File == "" {
+		p, err := policy.LoadDemo()
+		if err != nil {
+			return nil, fmt.Errorf("policy: demo: %w", err)
+		}
+		return p, nil
+	}
+	src, err := os.ReadFile(cfg.Policy.File)
+	if err != nil {
+		return nil, fmt.Errorf("policy.file: %w", err)
+	}
+	p, err := policy.Parse(src)
+	if err != nil {
+		var pe *policy.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("policy.file: %s:%d:%d: %s", cfg.Policy.File, pe.Line, pe.Column, pe.Msg)
+		}
+		return nil, fmt.Errorf("policy.file: %s: %w", cfg.Policy.File, err)
+	}
+	return p, nil
 }
 
 // demoHA1 gives demo agents their SIP digest secret, the demo password

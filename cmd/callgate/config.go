@@ -49,6 +49,8 @@ type Config struct {
 	Agents AgentsConfig `yaml:"agents"`
 	// Audit configures the disclosure ledger.
 	Audit AuditConfig `yaml:"audit"`
+	// Policy chooses the disclosure policy.
+	Policy PolicyConfig `yaml:"policy"`
 	// SIP signalling.
 	SIP SIPConfig `yaml:"sip"`
 	// Media (RTP).
@@ -126,6 +128,18 @@ type AgentsConfig struct {
 	RingTimeout time.Duration `yaml:"ring_timeout"`
 	// IdleLogoff signs an agent out of the web UI after no activity.
 	IdleLogoff time.Duration `yaml:"idle_logoff"`
+	// ScreenLock locks the agent's screen after this long without activity
+	// (unlocked with the password); 0 never locks before IdleLogoff.
+	ScreenLock time.Duration `yaml:"screen_lock"`
+	// WrapUp is how long an agent is offered no call after one ends; the
+	// agent ends it early by choosing available.
+	WrapUp time.Duration `yaml:"wrap_up"`
+}
+
+// PolicyConfig chooses the disclosure policy.
+type PolicyConfig struct {
+	// File is the policy YAML; empty uses the demo policy (demo mode only).
+	File string `yaml:"file"`
 }
 
 // AuditConfig configures the ledger.
@@ -176,7 +190,7 @@ func defaultConfig() Config {
 		IVR:          IVRConfig{DefaultFlow: DefaultFlow},
 		Members:      MembersConfig{Source: "redis"},
 		Tags:         TagsConfig{TTL: DefaultTagTTL},
-		Agents:       AgentsConfig{RingTimeout: 15 * time.Second, IdleLogoff: 15 * time.Minute},
+		Agents:       AgentsConfig{RingTimeout: 15 * time.Second, IdleLogoff: 15 * time.Minute, ScreenLock: 2 * time.Minute, WrapUp: 10 * time.Second},
 		Audit:        AuditConfig{Ledger: "callgate-ledger.jsonl"},
 		Log:          LogConfig{Level: DefaultLogLevel, Format: DefaultLogFormat},
 		DrainTimeout: DefaultDrainTime,
@@ -308,8 +322,11 @@ func (c *Config) Validate() error {
 	if c.IVR.DefaultFlow == "" {
 		bad("ivr.default_flow", "must name a flow")
 	}
-	if c.Agents.RingTimeout < 0 || c.Agents.IdleLogoff < 0 {
+	if c.Agents.RingTimeout < 0 || c.Agents.IdleLogoff < 0 || c.Agents.ScreenLock < 0 || c.Agents.WrapUp < 0 {
 		bad("agents", "durations must not be negative")
+	}
+	if c.Policy.File == "" && !c.Demo {
+		bad("policy.file", "must name the disclosure policy file outside the demo configuration (demo: true)")
 	}
 	if c.Audit.Ledger == "" {
 		bad("audit.ledger", "must name the ledger file")

@@ -31,7 +31,6 @@ import (
 	"github.com/callgate/callgate/routing/evidence"
 	"github.com/callgate/callgate/routing/guard"
 	"github.com/callgate/callgate/routing/members"
-	"github.com/callgate/callgate/routing/policy"
 	"github.com/callgate/callgate/routing/registrations"
 	"github.com/callgate/callgate/routing/store"
 	"github.com/callgate/callgate/routing/tags"
@@ -206,9 +205,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if err != nil {
 		return nil, err
 	}
-	pol, err := policy.LoadDemo()
+	pol, err := loadPolicy(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("policy: %w", err)
+		return nil, err
 	}
 	if a.ledger, err = audit.Open(cfg.Audit.Ledger); err != nil {
 		return nil, fmt.Errorf("audit.ledger: %w", err)
@@ -216,8 +215,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	regs := registrations.New(a.rdb, demoHA1(cfg, agentDir))
 	roster := dispatch.NewRedisRoster(a.rdb, agentDir, regs)
 	a.hub = web.NewHub()
-	if a.web, err = web.New(web.Config{Demo: cfg.Demo, IdleTimeout: cfg.Agents.IdleLogoff}, agentDir, a.hub, presence{roster},
-		web.WithLogger(log), web.WithAudit(auditHook(a.ledger))); err != nil {
+	if a.web, err = web.New(web.Config{Demo: cfg.Demo, IdleTimeout: cfg.Agents.IdleLogoff, ScreenLock: cfg.Agents.ScreenLock}, agentDir, a.hub, presence{roster},
+		web.WithLogger(log), web.WithAudit(auditHook(a.ledger)), web.WithReveals(revealHook(a.ledger)),
+		web.WithAccounting(a.ledger)); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	a.metrics = newMetrics(a)
@@ -235,7 +235,8 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		MemberRef: func(id []byte) string { return members.SubjectOf(key, id) },
 		Dispatch: ivrDispatcher{&dispatch.Dispatcher{
 			Roster: roster, Screens: screens{a.hub}, Members: memberRecords{dir}, Policy: pol,
-			Ledger: ledger{a.ledger}, RingTimeout: cfg.Agents.RingTimeout, Log: log.With("component", "dispatch"),
+			Ledger: ledger{a.ledger}, Queue: dispatch.NewRedisQueue(a.rdb),
+			RingTimeout: cfg.Agents.RingTimeout, WrapUp: cfg.Agents.WrapUp, Log: log.With("component", "dispatch"),
 		}},
 	}
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/callgate/callgate/audit"
@@ -25,6 +26,7 @@ func (s screens) Pop(username string, p dispatch.Pop) {
 		Purpose: p.Purpose, RecordingConsent: p.RecordingConsent,
 		Restrictions: nonNil(p.Restrictions), Flags: nonNil(p.Flags),
 		Banner: p.Banner, Notices: p.Notices, Context: p.Context,
+		Sensitive: nonNil(p.Sensitive), Subject: p.Subject, Policy: strconv.Itoa(p.PolicyVersion),
 	})
 }
 
@@ -35,6 +37,17 @@ func nonNil(xs []string) []string {
 		return []string{}
 	}
 	return xs
+}
+
+// revealHook records a reveal in the ledger before the value is sent.
+func revealHook(l *audit.Ledger) web.RevealFunc {
+	return func(ctx context.Context, r web.Reveal) error {
+		_, err := l.Append(ctx, audit.Entry{
+			Kind: audit.KindReveal, Actor: r.Agent, CallID: r.CallID, Subject: r.Subject,
+			Purpose: r.Purpose, Fields: []string{r.Field}, Policy: r.Policy,
+		})
+		return err
+	}
 }
 
 // auditHook records sign-ins, failures and status changes in the ledger.

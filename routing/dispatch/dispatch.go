@@ -59,8 +59,21 @@ type Roster interface {
 	Candidates(ctx context.Context) ([]agents.Candidate, error)
 	// Contact returns where the agent's phone is reachable.
 	Contact(ctx context.Context, username string) (string, bool, error)
-	// OnCall marks the agent busy with callID (or free when callID is "").
-	OnCall(ctx context.Context, username, callID string) error
+	// Claim marks the agent busy with callID, atomically: it reports false
+	// when another call (perhaps on another node) holds the agent.
+	Claim(ctx context.Context, username, callID string) (bool, error)
+	// Release frees the agent from callID (a no-op when another call holds
+	// it); the agent is in wrap-up, not offered calls, until wrapUntil.
+	Release(ctx context.Context, username, callID string, wrapUntil time.Time) error
+}
+
+// Queue orders the calls waiting in each queue across nodes.
+type Queue interface {
+	// Position records that callID is still waiting in queue, where it
+	// arrived at enqueued, and returns its place: 1 is next.
+	Position(ctx context.Context, queue, callID string, enqueued time.Time) (int, error)
+	// Leave takes callID out of queue.
+	Leave(ctx context.Context, queue, callID string) error
 }
 
 // Screens shows and clears screen pops.
@@ -70,6 +83,7 @@ type Screens interface {
 }
 
 // Pop is a screen pop: the call's tags and the permitted member fields.
+// Subject and PolicyVersion are for the ledger entries of reveals.
 type Pop struct {
 	CallID            string
 	VerificationLevel string
@@ -81,6 +95,9 @@ type Pop struct {
 	Banner            string
 	Notices           []string
 	Context           map[string]string
+	Sensitive         []string // Context fields hidden until revealed
+	Subject           string
+	PolicyVersion     int
 }
 
 // Members returns member records for the screen.
@@ -108,17 +125,27 @@ type Request struct {
 	// Tags is the call's tag snapshot (the contract field names).
 	Tags     map[string]string
 	RepScope []string
+	// OnPosition, when set, is told the call's place in the queue (1 is
+	// next) whenever it changes while the call waits; 0 means unknown.
+	OnPosition func(place int)
 }
 
 // Dispatcher connects calls to agents.
 type Dispatcher struct {
-	Roster      Roster
-	Screens     Screens
-	Members     Members
-	Policy      *policy.Policy
-	Ledger      Ledger
+	Roster  Roster
+	Screens Screens
+	Members Members
+	Policy  *policy.Policy
+	Ledger  Ledger
+	// Queue orders waiting calls; nil serves them in no particular order.
+	Queue       Queue
 	RingTimeout time.Duration
-	Log         *slog.Logger
+	// WrapUp is how long an agent is left alone after a call ends (0: none).
+	// The agent ends it early by setting the web status available.
+	WrapUp time.Duration
+	Log    *slog.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
 }
 
 // Result says who took the call.
@@ -129,6 +156,11 @@ type Result struct {
 
 // Connect waits for an agent, rings them in selection order, and once one
 // answers shows their screen and blocks until the bridged call ends.
+//
+// Waiting calls are served in arrival order: a call rings an agent only
+// while its place in the queue is within the number of agents free for it,
+// so a call that arrived later does not take the agent an earlier one is
+// about to get.
 func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result, error) {
 	ring := d.RingTimeout
 	if ring <= 0 {
@@ -138,13 +170,40 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
 	var wait <-chan time.Time
 	if req.MaxWait > 0 {
 		t := time.NewTimer(req.MaxWait)
 		defer t.Stop()
 		wait = t.C
 	}
+	enqueued := now()
+	if d.Queue != nil {
+		defer func() {
+			lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			defer cancel()
+			if err := d.Queue.Leave(lctx, req.Queue, c.CallID()); err != nil {
+				log.Warn("leave queue", "queue", req.Queue, "error", err)
+			}
+		}()
+	}
 	var res Result
+	lastPlace := -1
+	pause := func() error {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-c.Done():
+			return ErrCallerGone
+		case <-wait:
+			return ErrNoAgent
+		case <-time.After(retryEvery):
+			return nil
+		}
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -155,23 +214,34 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 			return res, ErrNoAgent
 		default:
 		}
+		place := 0
+		if d.Queue != nil {
+			p, err := d.Queue.Position(ctx, req.Queue, c.CallID(), enqueued)
+			if err != nil {
+				log.Warn("queue position unavailable", "queue", req.Queue, "error", err)
+			} else {
+				place = p
+			}
+		}
+		if place != lastPlace && req.OnPosition != nil {
+			req.OnPosition(place)
+		}
+		lastPlace = place
 		cands, err := d.Roster.Candidates(ctx)
 		if err != nil {
 			log.Warn("agent roster unavailable", "error", err)
 		}
+		free := agents.SelectionOrder(cands, req.Requirement, nil)
 		cand, ok := agents.Select(cands, req.Requirement, res.Tried)
+		if ok && place > len(free) {
+			ok = false // earlier callers come first
+		}
 		if !ok {
-			if len(res.Tried) > 0 && len(agents.SelectionOrder(cands, req.Requirement, nil)) > 0 {
+			if len(res.Tried) > 0 && len(free) > 0 {
 				res.Tried = res.Tried[:0] // everyone was tried: start over
 			}
-			select {
-			case <-ctx.Done():
-				return res, ctx.Err()
-			case <-c.Done():
-				return res, ErrCallerGone
-			case <-wait:
-				return res, ErrNoAgent
-			case <-time.After(retryEvery):
+			if err := pause(); err != nil {
+				return res, err
 			}
 			continue
 		}
@@ -180,17 +250,25 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 		if err != nil || !ok {
 			continue
 		}
-		if err := d.Roster.OnCall(ctx, cand.Username, c.CallID()); err != nil {
-			log.Warn("mark agent on call", "agent", cand.Username, "error", err)
+		claimed, err := d.Roster.Claim(ctx, cand.Username, c.CallID())
+		if err != nil {
+			log.Warn("claim agent", "agent", cand.Username, "error", err)
+			continue
 		}
-		log.Info("ringing agent", "agent", cand.Username, "queue", req.Queue)
+		if !claimed {
+			continue // another call took the agent first
+		}
+		log.Info("ringing agent", "agent", cand.Username, "queue", req.Queue, "place", place)
 		leg, err := c.Connect(ctx, contact, ring)
 		if err != nil {
 			log.Info("agent did not answer", "agent", cand.Username, "error", err)
-			_ = d.Roster.OnCall(context.WithoutCancel(ctx), cand.Username, "")
+			d.release(ctx, log, cand.Username, c.CallID(), time.Time{})
 			continue
 		}
 		res.Agent = cand.Username
+		if d.Queue != nil {
+			_ = d.Queue.Leave(ctx, req.Queue, c.CallID())
+		}
 		d.showScreen(ctx, log, c.CallID(), cand, req)
 		select {
 		case <-leg.Done():
@@ -207,8 +285,21 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 			cancel()
 		}
 		d.Screens.Clear(cand.Username, c.CallID())
-		_ = d.Roster.OnCall(context.WithoutCancel(ctx), cand.Username, "")
+		var wrapUntil time.Time
+		if d.WrapUp > 0 {
+			wrapUntil = now().Add(d.WrapUp)
+		}
+		d.release(ctx, log, cand.Username, c.CallID(), wrapUntil)
 		return res, nil
+	}
+}
+
+// release frees the agent from the call, even when ctx has ended.
+func (d *Dispatcher) release(ctx context.Context, log *slog.Logger, username, callID string, wrapUntil time.Time) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := d.Roster.Release(rctx, username, callID, wrapUntil); err != nil {
+		log.Warn("release agent", "agent", username, "error", err)
 	}
 }
 
@@ -231,14 +322,19 @@ func (d *Dispatcher) showScreen(ctx context.Context, log *slog.Logger, callID st
 		}
 	}
 	fields := make([]string, 0, len(ctxFields))
+	var sensitive []string
 	for f := range ctxFields {
 		fields = append(fields, f)
+		if d.Policy.IsSensitive(f) {
+			sensitive = append(sensitive, f)
+		}
 	}
+	slices.Sort(sensitive)
 	d.Screens.Pop(a.Username, Pop{
 		CallID: callID, VerificationLevel: t["verification_level"], CallerRole: t["caller_role"],
 		Purpose: t["purpose"], RecordingConsent: t["recording_consent"],
 		Restrictions: call.Restrictions, Flags: call.Flags, Banner: dec.Banner, Notices: dec.Notices,
-		Context: ctxFields,
+		Context: ctxFields, Sensitive: sensitive, Subject: t["subject"], PolicyVersion: d.Policy.Version,
 	})
 	if d.Ledger != nil {
 		err := d.Ledger.Disclosed(ctx, Disclosure{

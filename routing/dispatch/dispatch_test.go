@@ -3,6 +3,7 @@ package dispatch
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -61,6 +62,7 @@ type fakeRoster struct {
 	mu     sync.Mutex
 	cands  []agents.Candidate
 	oncall map[string]string
+	wraps  map[string]time.Time
 }
 
 func (r *fakeRoster) Candidates(context.Context) ([]agents.Candidate, error) {
@@ -75,10 +77,26 @@ func (r *fakeRoster) Candidates(context.Context) ([]agents.Candidate, error) {
 func (r *fakeRoster) Contact(_ context.Context, u string) (string, bool, error) {
 	return "sip:" + u + "@phone", true, nil
 }
-func (r *fakeRoster) OnCall(_ context.Context, u, id string) error {
+func (r *fakeRoster) Claim(_ context.Context, u, id string) (bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if cur := r.oncall[u]; cur != "" && cur != id {
+		return false, nil
+	}
 	r.oncall[u] = id
+	return true, nil
+}
+
+func (r *fakeRoster) Release(_ context.Context, u, id string, wrapUntil time.Time) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.oncall[u] == id {
+		r.oncall[u] = ""
+	}
+	if r.wraps == nil {
+		r.wraps = map[string]time.Time{}
+	}
+	r.wraps[u] = wrapUntil
 	return nil
 }
 
@@ -127,7 +145,7 @@ func setup(t *testing.T) (*Dispatcher, *fakeRoster, *fakeScreens, *fakeLedger) {
 	screens := &fakeScreens{pops: map[string]Pop{}}
 	ledger := &fakeLedger{}
 	members := fakeMembers{maria: {"name": "Maria Lopez", "dob": "04/12/1980", "phone": "+1 217 555 0117", "address": "118 Cedar Lane", "appointments": "2025-07-14", "plan": "Gold PPO", "balance": "$42.10"}}
-	return &Dispatcher{Roster: roster, Screens: screens, Members: members, Policy: pol, Ledger: ledger, RingTimeout: time.Second}, roster, screens, ledger
+	return &Dispatcher{Roster: roster, Screens: screens, Members: members, Policy: pol, Ledger: ledger, RingTimeout: time.Second, WrapUp: time.Minute}, roster, screens, ledger
 }
 
 func verifiedScheduling() map[string]string {
@@ -171,6 +189,12 @@ func TestConnectRingsInOrderAndShowsThePermittedFields(t *testing.T) {
 	assert.NotContains(t, screens.pops, "alice", "the pop is cleared when the call ends")
 	screens.mu.Unlock()
 	require.Len(t, ledger.ds, 1)
+	roster.mu.Lock()
+	assert.Empty(t, roster.oncall["alice"], "released when the call ends")
+	assert.True(t, roster.wraps["alice"].After(time.Now()), "alice is in wrap-up after the call")
+	roster.mu.Unlock()
+	assert.Empty(t, pop.Sensitive, "scheduling shows no sensitive field")
+	assert.Equal(t, maria, pop.Subject)
 	assert.Equal(t, Disclosure{Agent: "alice", CallID: "call-1", Subject: maria, Purpose: "scheduling", Reason: ledger.ds[0].Reason,
 		Fields: []string{"appointments", "name", "phone"}, PolicyVersion: d.Policy.Version}, ledger.ds[0])
 }
@@ -217,4 +241,111 @@ func TestNoAgentWithinTheWait(t *testing.T) {
 	c.mu.Lock()
 	assert.Contains(t, c.rung, "sip:bob@phone", "bob was tried (and tried again after everyone had been)")
 	c.mu.Unlock()
+}
+
+// fakeQueue is an in-memory Queue: arrival order, one list per queue.
+type fakeQueue struct {
+	mu    sync.Mutex
+	calls map[string][]string
+	left  []string
+}
+
+func (q *fakeQueue) Position(_ context.Context, queue, id string, _ time.Time) (int, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for i, c := range q.calls[queue] {
+		if c == id {
+			return i + 1, nil
+		}
+	}
+	q.calls[queue] = append(q.calls[queue], id)
+	return len(q.calls[queue]), nil
+}
+
+func (q *fakeQueue) Leave(_ context.Context, queue, id string) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.calls[queue] = slices.DeleteFunc(q.calls[queue], func(c string) bool { return c == id })
+	q.left = append(q.left, id)
+	return nil
+}
+
+func TestQueueServesCallsInArrivalOrder(t *testing.T) {
+	d, roster, screens, _ := setup(t)
+	q := &fakeQueue{calls: map[string][]string{"scheduling": {"earlier"}}}
+	d.Queue = q
+	roster.cands = roster.cands[:1] // alice only
+	c := &fakeCaller{id: "later", done: make(chan struct{}), answer: map[string]bool{"sip:alice@phone": true}}
+	var mu sync.Mutex
+	var places []int
+	res := make(chan error, 1)
+	go func() {
+		_, err := d.Connect(context.Background(), c, Request{Queue: "scheduling", Requirement: agents.Requirement{Skills: []string{"scheduling"}}, Tags: verifiedScheduling(),
+			OnPosition: func(p int) { mu.Lock(); places = append(places, p); mu.Unlock() }})
+		res <- err
+	}()
+	time.Sleep(3 * retryEvery)
+	c.mu.Lock()
+	assert.Empty(t, c.rung, "alice is free but an earlier caller is ahead")
+	c.mu.Unlock()
+	require.NoError(t, q.Leave(context.Background(), "scheduling", "earlier"))
+	require.Eventually(t, func() bool { screens.mu.Lock(); defer screens.mu.Unlock(); _, ok := screens.pops["alice"]; return ok }, 3*time.Second, 5*time.Millisecond)
+	mu.Lock()
+	assert.Equal(t, []int{2, 1}, places, "told second, then next")
+	mu.Unlock()
+	require.NoError(t, c.Hangup(context.Background()))
+	require.NoError(t, <-res)
+	q.mu.Lock()
+	assert.Empty(t, q.calls["scheduling"])
+	assert.Contains(t, q.left, "later")
+	q.mu.Unlock()
+}
+
+func TestClaimedAgentIsNotRungTwice(t *testing.T) {
+	d, roster, _, _ := setup(t)
+	roster.cands = roster.cands[:1]
+	roster.oncall["alice"] = "other-node-call" // taken between Candidates and Claim elsewhere
+	roster.cands[0].OnCall = false
+	c := &fakeCaller{id: "call-x", done: make(chan struct{}), answer: map[string]bool{"sip:alice@phone": true}}
+	_, err := d.Connect(context.Background(), c, Request{Queue: "scheduling", Requirement: agents.Requirement{Skills: []string{"scheduling"}}, MaxWait: 300 * time.Millisecond, Tags: verifiedScheduling()})
+	require.ErrorIs(t, err, ErrNoAgent)
+	c.mu.Lock()
+	assert.Empty(t, c.rung, "an agent another call holds is never rung")
+	c.mu.Unlock()
+}
+
+func TestCallerHangsUpInQueue(t *testing.T) {
+	d, roster, _, _ := setup(t)
+	q := &fakeQueue{calls: map[string][]string{}}
+	d.Queue = q
+	roster.cands = nil
+	c := &fakeCaller{id: "gone", done: make(chan struct{}), answer: map[string]bool{}}
+	res := make(chan error, 1)
+	go func() {
+		_, err := d.Connect(context.Background(), c, Request{Queue: "billing", Tags: verifiedScheduling()})
+		res <- err
+	}()
+	require.Eventually(t, func() bool { q.mu.Lock(); defer q.mu.Unlock(); return len(q.calls["billing"]) == 1 }, 3*time.Second, 5*time.Millisecond)
+	require.NoError(t, c.Hangup(context.Background()))
+	require.ErrorIs(t, <-res, ErrCallerGone)
+	q.mu.Lock()
+	assert.Empty(t, q.calls["billing"], "the call left the queue")
+	q.mu.Unlock()
+}
+
+func TestSensitiveFieldsAreMarked(t *testing.T) {
+	d, roster, screens, _ := setup(t)
+	roster.cands = roster.cands[:1]
+	c := &fakeCaller{id: "bill", done: make(chan struct{}), answer: map[string]bool{"sip:alice@phone": true}}
+	tags := verifiedScheduling()
+	tags["purpose"] = "billing"
+	go func() {
+		_, _ = d.Connect(context.Background(), c, Request{Queue: "billing", Requirement: agents.Requirement{Skills: []string{"billing"}}, Tags: tags})
+	}()
+	require.Eventually(t, func() bool { screens.mu.Lock(); defer screens.mu.Unlock(); _, ok := screens.pops["alice"]; return ok }, 3*time.Second, 5*time.Millisecond)
+	screens.mu.Lock()
+	pop := screens.pops["alice"]
+	screens.mu.Unlock()
+	assert.Equal(t, []string{"balance"}, pop.Sensitive, "claims is granted but absent from the record; plan and name are not sensitive")
+	require.NoError(t, c.Hangup(context.Background()))
 }

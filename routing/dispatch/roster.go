@@ -15,7 +15,8 @@ import (
 // hash per agent, key callgate:agent:{username}, fields status
 // (available|away|offline), since (unix seconds of the last change to
 // available, for longest-idle selection) and call (the Call-ID the agent
-// is on, empty when free). Phones are reachable when registered (or when
+// is on, empty when free), wrap_until (unix ms until which the agent is
+// in wrap-up after a call). Phones are reachable when registered (or when
 // the directory gives a static contact).
 type RedisRoster struct {
 	rdb  redis.UniversalClient
@@ -35,7 +36,8 @@ func agentKey(username string) string { return "callgate:agent:" + username }
 func (r *RedisRoster) SetStatus(ctx context.Context, username, status string, at time.Time) error {
 	kv := []any{"status", status}
 	if status == "available" {
-		kv = append(kv, "since", strconv.FormatInt(at.Unix(), 10))
+		// Choosing available also ends wrap-up early.
+		kv = append(kv, "since", strconv.FormatInt(at.Unix(), 10), "wrap_until", "0")
 	}
 	if err := r.rdb.HSet(ctx, agentKey(username), kv...).Err(); err != nil {
 		return fmt.Errorf("dispatch: presence: %w", err)
@@ -43,13 +45,71 @@ func (r *RedisRoster) SetStatus(ctx context.Context, username, status string, at
 	return nil
 }
 
-// OnCall marks the agent busy with callID, or free (and idle from now).
-func (r *RedisRoster) OnCall(ctx context.Context, username, callID string) error {
-	kv := []any{"call", callID}
-	if callID == "" {
-		kv = append(kv, "since", strconv.FormatInt(r.now().Unix(), 10))
+// claimScript sets the agent's call to ARGV[1] unless another call holds
+// the agent: 1 when claimed, 0 when taken.
+var claimScript = redis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], 'call')
+if cur and cur ~= '' and cur ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'call', ARGV[1])
+return 1
+`) //nolint:gochecknoglobals // immutable script
+
+// releaseScript frees the agent from call ARGV[1] (only that call), makes
+// it idle from ARGV[2] and in wrap-up until ARGV[3] (unix ms; 0: none).
+var releaseScript = redis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], 'call')
+if cur and cur ~= '' and cur ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'call', '', 'since', ARGV[2], 'wrap_until', ARGV[3])
+return 1
+`) //nolint:gochecknoglobals // immutable script
+
+// Claim marks the agent busy with callID unless another call holds it.
+func (r *RedisRoster) Claim(ctx context.Context, username, callID string) (bool, error) {
+	n, err := claimScript.Run(ctx, r.rdb, []string{agentKey(username)}, callID).Int()
+	if err != nil {
+		return false, fmt.Errorf("dispatch: claim agent: %w", err)
 	}
-	return r.rdb.HSet(ctx, agentKey(username), kv...).Err()
+	return n == 1, nil
+}
+
+// Release frees the agent from callID; it is idle from now and in
+// wrap-up until wrapUntil (zero: none).
+func (r *RedisRoster) Release(ctx context.Context, username, callID string, wrapUntil time.Time) error {
+	var wrap int64
+	if !wrapUntil.IsZero() {
+		wrap = wrapUntil.UnixMilli()
+	}
+	err := releaseScript.Run(ctx, r.rdb, []string{agentKey(username)}, callID,
+		strconv.FormatInt(r.now().Unix(), 10), strconv.FormatInt(wrap, 10)).Err()
+	if err != nil {
+		return fmt.Errorf("dispatch: release agent: %w", err)
+	}
+	return nil
+}
+
+// State returns the agent's presence state for screens and metrics:
+// offline, away, available, on_call or wrap_up.
+func (r *RedisRoster) State(ctx context.Context, username string) (string, error) {
+	m, err := r.rdb.HGetAll(ctx, agentKey(username)).Result()
+	if err != nil {
+		return "", fmt.Errorf("dispatch: agent state: %w", err)
+	}
+	return stateOf(m, r.now()), nil
+}
+
+// stateOf derives an agent's state from its presence hash.
+func stateOf(m map[string]string, now time.Time) string {
+	wrap, _ := strconv.ParseInt(m["wrap_until"], 10, 64)
+	switch {
+	case m["call"] != "":
+		return "on_call"
+	case m["status"] == "" || m["status"] == "offline":
+		return "offline"
+	case wrap > now.UnixMilli():
+		return "wrap_up"
+	default:
+		return m["status"]
+	}
 }
 
 // Candidates reads every agent's presence in one pipeline and whether its
@@ -72,13 +132,14 @@ func (r *RedisRoster) Candidates(ctx context.Context) ([]agents.Candidate, error
 		}
 		m := cmds[i].Val()
 		since, _ := strconv.ParseInt(m["since"], 10, 64)
+		state := stateOf(m, r.now())
 		reachable := a.Contact != ""
 		if !reachable && r.regs != nil {
 			_, reachable, _ = r.regs.Lookup(ctx, a.Username)
 		}
 		out = append(out, agents.Candidate{
 			Username: a.Username, Skills: a.Skills, Clinical: a.Clinical,
-			Available: m["status"] == "available", Reachable: reachable,
+			Available: m["status"] == "available" && state != "wrap_up", Reachable: reachable,
 			IdleSince: time.Unix(since, 0), OnCall: m["call"] != "",
 		})
 	}

@@ -43,19 +43,124 @@ func TestRedisRoster(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "sip:alice@127.0.0.1:5070", contact)
 
-	require.NoError(t, r.OnCall(ctx, "alice", "call-9"))
-	cands, _ = r.Candidates(ctx)
-	for _, c := range cands {
-		if c.Username == "alice" {
-			assert.True(t, c.OnCall)
+	state := func(u string) agents.Candidate {
+		t.Helper()
+		cands, err := r.Candidates(ctx)
+		require.NoError(t, err)
+		for _, c := range cands {
+			if c.Username == u {
+				return c
+			}
 		}
+		t.Fatalf("%s is not a candidate", u)
+		return agents.Candidate{}
 	}
-	require.NoError(t, r.OnCall(ctx, "alice", ""))
-	cands, _ = r.Candidates(ctx)
-	for _, c := range cands {
-		if c.Username == "alice" {
-			assert.False(t, c.OnCall)
-			assert.True(t, c.IdleSince.After(t0), "idle again from the end of the call")
-		}
-	}
+	ok, err = r.Claim(ctx, "alice", "call-9")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.True(t, state("alice").OnCall)
+	ok, err = r.Claim(ctx, "alice", "call-10")
+	require.NoError(t, err)
+	assert.False(t, ok, "a claimed agent cannot be claimed by another call")
+	ok, err = r.Claim(ctx, "alice", "call-9")
+	require.NoError(t, err)
+	assert.True(t, ok, "claiming again for the same call is idempotent")
+	st, err := r.State(ctx, "alice")
+	require.NoError(t, err)
+	assert.Equal(t, "on_call", st)
+
+	require.NoError(t, r.Release(ctx, "alice", "call-10", time.Time{}), "releasing another call's claim is a no-op")
+	assert.True(t, state("alice").OnCall)
+
+	require.NoError(t, r.Release(ctx, "alice", "call-9", time.Now().Add(time.Hour)))
+	a := state("alice")
+	assert.False(t, a.OnCall)
+	assert.False(t, a.Available, "in wrap-up")
+	assert.True(t, a.IdleSince.After(t0), "idle again from the end of the call")
+	st, _ = r.State(ctx, "alice")
+	assert.Equal(t, "wrap_up", st)
+
+	require.NoError(t, r.SetStatus(ctx, "alice", "available", time.Now()))
+	assert.True(t, state("alice").Available, "choosing available ends wrap-up early")
+	st, _ = r.State(ctx, "alice")
+	assert.Equal(t, "available", st)
+
+	require.NoError(t, r.Release(ctx, "alice", "", time.Now().Add(-time.Second)))
+	assert.True(t, state("alice").Available, "a wrap-up in the past is over")
+	st, _ = r.State(ctx, "ada")
+	assert.Equal(t, "offline", st)
+}
+
+func TestRedisQueue(t *testing.T) {
+	ctx := context.Background()
+	_, rdb := storetest.Mini(t)
+	q := NewRedisQueue(rdb)
+	now := time.Unix(1_800_000_000, 0)
+	q.now = func() time.Time { return now }
+
+	p, err := q.Position(ctx, "scheduling", "b", now.Add(-time.Second))
+	require.NoError(t, err)
+	assert.Equal(t, 1, p)
+	p, err = q.Position(ctx, "scheduling", "a", now.Add(-2*time.Second))
+	require.NoError(t, err)
+	assert.Equal(t, 1, p, "a arrived before b")
+	p, _ = q.Position(ctx, "scheduling", "b", now)
+	assert.Equal(t, 2, p, "the arrival time is kept from the first report")
+	p, _ = q.Position(ctx, "billing", "c", now)
+	assert.Equal(t, 1, p, "queues are separate")
+	n, err := q.Depth(ctx, "scheduling")
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), n)
+
+	require.NoError(t, q.Leave(ctx, "scheduling", "a"))
+	p, _ = q.Position(ctx, "scheduling", "b", now)
+	assert.Equal(t, 1, p)
+
+	// d's node stops reporting: after staleAfter it no longer blocks e.
+	_, _ = q.Position(ctx, "nurse", "d", now)
+	now = now.Add(staleAfter / 2)
+	p, _ = q.Position(ctx, "nurse", "e", now)
+	assert.Equal(t, 2, p)
+	now = now.Add(staleAfter)
+	p, _ = q.Position(ctx, "nurse", "e", now)
+	assert.Equal(t, 1, p, "a call whose node stopped reporting is dropped")
+	n, _ = q.Depth(ctx, "nurse")
+	assert.Equal(t, int64(1), n)
+}
+
+// TestScriptsOnRealRedis runs the Lua scripts on redis-server, whose Lua
+// is not miniredis's.
+func TestScriptsOnRealRedis(t *testing.T) {
+	ctx := context.Background()
+	rdb := storetest.Redis(t)
+	pfx := storetest.Prefix(t, rdb)
+	dir := []agents.Agent{{Username: pfx + "a", Role: agents.RoleAgent, Contact: "sip:a@127.0.0.1"}}
+	r := NewRedisRoster(rdb, dir, nil)
+	t.Cleanup(func() { rdb.Del(context.Background(), agentKey(pfx+"a")) })
+	require.NoError(t, r.SetStatus(ctx, pfx+"a", "available", time.Now()))
+	ok, err := r.Claim(ctx, pfx+"a", "c1")
+	require.NoError(t, err)
+	require.True(t, ok)
+	ok, err = r.Claim(ctx, pfx+"a", "c2")
+	require.NoError(t, err)
+	require.False(t, ok)
+	require.NoError(t, r.Release(ctx, pfx+"a", "c1", time.Now().Add(time.Minute)))
+	st, err := r.State(ctx, pfx+"a")
+	require.NoError(t, err)
+	assert.Equal(t, "wrap_up", st)
+
+	q := NewRedisQueue(rdb)
+	t.Cleanup(func() { rdb.Del(context.Background(), queueKey(pfx+"q"), queueKey(pfx+"q")+":seen") })
+	now := time.Now()
+	p, err := q.Position(ctx, pfx+"q", "x", now)
+	require.NoError(t, err)
+	assert.Equal(t, 1, p)
+	p, err = q.Position(ctx, pfx+"q", "w", now.Add(-time.Second))
+	require.NoError(t, err)
+	assert.Equal(t, 1, p)
+	p, _ = q.Position(ctx, pfx+"q", "x", now)
+	assert.Equal(t, 2, p)
+	require.NoError(t, q.Leave(ctx, pfx+"q", "w"))
+	p, _ = q.Position(ctx, pfx+"q", "x", now)
+	assert.Equal(t, 1, p)
 }

@@ -19,6 +19,7 @@
 //
 //	version: 1
 //	fields: [name, dob, phone, ...]        # member fields the policy may grant (at most 64)
+//	sensitive: [dob, lab_results]          # optional: hidden on the agent page until revealed
 //	rules:
 //	  - level: full                        # partial or full
 //	    role: self                         # self, representative or involved

@@ -13,14 +13,14 @@ const supportedVersion = 1
 
 // Keys of each mapping in the format, in the order messages list them.
 var (
-	topKeys       = []string{"version", "fields", "rules", "restrictions", "flags"}   //nolint:gochecknoglobals // read-only
-	ruleKeys      = []string{"level", "role", "in_scope", "purposes"}                 //nolint:gochecknoglobals // read-only
-	grantKeys     = []string{"field", "clinical"}                                     //nolint:gochecknoglobals // read-only
-	restrKeys     = []string{"deny_roles", "deny_fields", "notice"}                   //nolint:gochecknoglobals // read-only
-	flagKeys      = []string{"deny_roles", "deny_fields", "unverified", "notice"}     //nolint:gochecknoglobals // read-only
-	ruleRoles     = []string{RoleSelf, RoleRepresentative, RoleInvolved}              //nolint:gochecknoglobals // read-only
-	allRoles      = []string{RoleUnknown, RoleSelf, RoleRepresentative, RoleInvolved} //nolint:gochecknoglobals // read-only
-	levelsForHint = []string{LevelNone, LevelPartial, LevelFull}                      //nolint:gochecknoglobals // read-only
+	topKeys       = []string{"version", "fields", "sensitive", "rules", "restrictions", "flags"} //nolint:gochecknoglobals // read-only
+	ruleKeys      = []string{"level", "role", "in_scope", "purposes"}                            //nolint:gochecknoglobals // read-only
+	grantKeys     = []string{"field", "clinical"}                                                //nolint:gochecknoglobals // read-only
+	restrKeys     = []string{"deny_roles", "deny_fields", "notice"}                              //nolint:gochecknoglobals // read-only
+	flagKeys      = []string{"deny_roles", "deny_fields", "unverified", "notice"}                //nolint:gochecknoglobals // read-only
+	ruleRoles     = []string{RoleSelf, RoleRepresentative, RoleInvolved}                         //nolint:gochecknoglobals // read-only
+	allRoles      = []string{RoleUnknown, RoleSelf, RoleRepresentative, RoleInvolved}            //nolint:gochecknoglobals // read-only
+	levelsForHint = []string{LevelNone, LevelPartial, LevelFull}                                 //nolint:gochecknoglobals // read-only
 )
 
 // Parse reads a disclosure policy from YAML (see the package doc for the
@@ -49,6 +49,9 @@ func Parse(src []byte) (*Policy, error) {
 		return nil, err
 	}
 	if err := p.parseFields(root, top["fields"]); err != nil {
+		return nil, err
+	}
+	if err := p.parseSensitive(top["sensitive"]); err != nil {
 		return nil, err
 	}
 	if err := p.parseRules(root, top["rules"]); err != nil {
@@ -112,6 +115,29 @@ func (p *Policy) parseFields(root, v *yaml.Node) error {
 		p.sorted[i] = i
 	}
 	slices.SortFunc(p.sorted, func(a, b int) int { return strings.Compare(p.fields[a], p.fields[b]) })
+	return nil
+}
+
+// parseSensitive reads the optional list of fields the agent page hides
+// until the agent reveals them (each reveal is recorded).
+func (p *Policy) parseSensitive(v *yaml.Node) error {
+	if v == nil {
+		return nil
+	}
+	items, err := list(v, "sensitive")
+	if err != nil {
+		return err
+	}
+	for _, item := range items {
+		bit, err := p.field(item, "in sensitive")
+		if err != nil {
+			return err
+		}
+		if p.sensitive&(1<<bit) != 0 {
+			return errAt(item, ErrDuplicate, "field %s is in sensitive twice", quote(p.fields[bit]))
+		}
+		p.sensitive |= 1 << bit
+	}
 	return nil
 }
 

@@ -66,7 +66,11 @@ func TestParseErrors(t *testing.T) {
 
 		// Top level.
 		{name: "unknown top-level key", src: src("rule: []"), class: policy.ErrUnknownKey, wantPos: "8:1",
-			want: `unknown key "rule" in the policy; it has version, fields, rules, restrictions, flags; did you mean "rules"?`},
+			want: `unknown key "rule" in the policy; it has version, fields, sensitive, rules, restrictions, flags; did you mean "rules"?`},
+		{name: "unknown sensitive field", src: doc("version: 1", "fields: [name, dob]", "sensitive: [dob, ssn]", "rules: []"), class: policy.ErrUnknownField,
+			wantPos: "3:18", want: `unknown field "ssn" in sensitive`},
+		{name: "sensitive twice", src: doc("version: 1", "fields: [name, dob]", "sensitive: [dob, dob]", "rules: []"), class: policy.ErrDuplicate,
+			wantPos: "3:18", want: `field "dob" is in sensitive twice`},
 		{name: "repeated top-level key", src: src("version: 1"), class: policy.ErrDuplicate, wantPos: "8:1",
 			want: `the policy has "version" twice (first at 1:1)`},
 		{name: "non-scalar key", src: src("[a]: 1"), class: policy.ErrSyntax, wantPos: "8:1",
@@ -331,6 +335,10 @@ func TestDemoPolicy(t *testing.T) {
 	src := policy.DemoSource()
 	src[0] = 'X'
 	assert.NotEqual(t, src, policy.DemoSource(), "DemoSource returns a copy")
+	assert.Equal(t, []string{"balance", "claims", "dob", "lab_results", "prescriptions"}, p.Sensitive())
+	assert.True(t, p.IsSensitive("lab_results"))
+	assert.False(t, p.IsSensitive("name"))
+	assert.False(t, p.IsSensitive("ssn"))
 	fields := p.Fields()
 	fields[0] = "ssn"
 	assert.Equal(t, "name", p.Fields()[0], "Fields returns a copy")

@@ -15,6 +15,8 @@ type Policy struct {
 	index  map[string]int // field name → bit
 	sorted []int          // bits in field-name order, for Decision.Fields
 
+	sensitive uint64 // fields hidden until revealed
+
 	rules [numLevels][numRoles]*rule
 
 	restrictions map[string]*condition
@@ -50,6 +52,16 @@ type condition struct {
 
 // Fields returns the member fields the policy knows, in declared order.
 func (p *Policy) Fields() []string { return slices.Clone(p.fields) }
+
+// Sensitive returns the fields the agent page hides until the agent asks
+// to reveal one, sorted by name; nil when none.
+func (p *Policy) Sensitive() []string { return p.names(p.sensitive) }
+
+// IsSensitive reports whether field is hidden until revealed.
+func (p *Policy) IsSensitive(field string) bool {
+	bit, ok := p.index[field]
+	return ok && p.sensitive&(1<<bit) != 0
+}
 
 // names returns the fields in mask, sorted by name; nil when mask is 0.
 func (p *Policy) names(mask uint64) []string {
