@@ -128,7 +128,7 @@ func (m *metrics) tagOp(op string, err error) {
 // (listeners up, store reachable, not draining).
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", a.web.Handler())
+	mux.Handle("/", a.web.Handler()) // the API and the pages
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics.reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))

@@ -97,6 +97,14 @@ render purpose "For scheduling, press 1. For billing, press 2. For pharmacy, pre
 render no_input "Sorry, I did not hear a response."
 render connecting "Please hold while we connect you."
 render queue_position "You are next in line."
+for n in 2 3 4 5 6 7 8 9; do
+	render "queue_position_$n" "You are number $n in line."
+done
+render queue_position_many "There are more than nine callers ahead of you."
+render callback_offer "All of our representatives are still busy. To have us call you back, press 1. To keep holding, press 2."
+render callback_confirm "Thank you. We will call you back on the number we have on file for you."
+render callback_confirm_caller "Thank you. We will call you back on the number you are calling from."
+render all_busy "All of our representatives are busy. Please call again later."
 render goodbye "Thank you for calling. Goodbye."
 render language "For English, press 1. Para espanol, oprima 2."
 render after_hours "Our office is closed. Please call back during business hours, or hang up and dial 9 1 1 if this is an emergency."
