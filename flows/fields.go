@@ -259,6 +259,12 @@ var nodeFields = [...]fieldSpec{ //nolint:gochecknoglobals // read-only table
 		present: func(n *Node) bool { return n.MaxWait != 0 },
 	},
 	{
+		name:    "announce_every",
+		kinds:   kindsOf(KindRoute),
+		decode:  func(p *parser, n *Node, path string, v *yaml.Node) { n.AnnounceEvery = p.duration(v, "announce_every") },
+		present: func(n *Node) bool { return n.AnnounceEvery != 0 },
+	},
+	{
 		name:    "to",
 		kinds:   kindsOf(KindTransfer),
 		decode:  func(p *parser, n *Node, path string, v *yaml.Node) { n.To = p.text(v, "to") },

@@ -112,6 +112,9 @@ type Node struct {
 	Clinical bool     `yaml:"clinical,omitempty"`
 	// route: longest wait in queue before OnFailure (overflow).
 	MaxWait Duration `yaml:"max_wait,omitempty"`
+	// route: how often a waiting caller hears their place in the queue
+	// (default 30s).
+	AnnounceEvery Duration `yaml:"announce_every,omitempty"`
 
 	// transfer: a SIP URI.
 	To string `yaml:"to,omitempty"`

@@ -16,6 +16,8 @@ const (
 	maxTimeout    = 60 * time.Second
 	minMaxWait    = time.Second
 	maxMaxWait    = 4 * time.Hour
+	minAnnounce   = 10 * time.Second
+	maxAnnounce   = 10 * time.Minute
 	maxDigitLimit = 32
 )
 
@@ -264,6 +266,7 @@ func (c nodeCheck) limits() {
 	c.span("timeout", n.Timeout, minTimeout, maxTimeout)
 	c.span("inter_digit_timeout", n.InterDigitTimeout, minTimeout, maxTimeout)
 	c.span("max_wait", n.MaxWait, minMaxWait, maxMaxWait)
+	c.span("announce_every", n.AnnounceEvery, minAnnounce, maxAnnounce)
 }
 
 // count checks a retry count field, when given and part of the kind.

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/callgate/callgate/flows"
@@ -87,8 +89,13 @@ func (s *session) route(ctx context.Context, n *flows.Node) (string, error) {
 	}
 }
 
-// dispatch plays hold music while the dispatcher looks for an agent, and
-// returns when the bridged call is over.
+// DefaultAnnounceEvery is how often a waiting caller hears their place
+// in the queue when the route node does not say.
+const DefaultAnnounceEvery = 30 * time.Second
+
+// dispatch plays hold music, and the caller's place in the queue when it
+// is first known and then every announce_every, while the dispatcher
+// looks for an agent; it returns when the bridged call is over.
 func (s *session) dispatch(ctx context.Context, n *flows.Node) (string, error) {
 	var scope []string
 	if s.rep != nil {
@@ -98,10 +105,34 @@ func (s *session) dispatch(ctx context.Context, n *flows.Node) (string, error) {
 	if err != nil {
 		hold = prompt.Silence(10 * time.Second)
 	}
+	every := n.AnnounceEvery.D()
+	if every <= 0 {
+		every = DefaultAnnounceEvery
+	}
+	if s.enqueued == nil {
+		s.enqueued = map[string]time.Time{}
+	}
+	enqueued, ok := s.enqueued[n.Queue]
+	if !ok {
+		enqueued = s.r.now()
+		s.enqueued[n.Queue] = enqueued
+	}
+	var place atomic.Int64
 	hctx, stopHold := context.WithCancel(ctx)
 	bridged, _ := s.c.(interface{ Bridged() bool })
+	holding := func() bool { return hctx.Err() == nil && (bridged == nil || !bridged.Bridged()) }
 	go func() {
-		for hctx.Err() == nil && (bridged == nil || !bridged.Bridged()) {
+		var said time.Time
+		for holding() {
+			if p := int(place.Load()); p > 0 && (said.IsZero() || time.Since(said) >= every) {
+				if pr, err := s.prompt(positionPrompt(p)); err == nil {
+					said = time.Now()
+					if err := s.c.Play(hctx, pr, media.PlayOptions{}); err != nil {
+						return
+					}
+					continue
+				}
+			}
 			if err := s.c.Play(hctx, hold, media.PlayOptions{}); err != nil {
 				return // stopped: the call was bridged, or ended
 			}
@@ -109,7 +140,8 @@ func (s *session) dispatch(ctx context.Context, n *flows.Node) (string, error) {
 	}()
 	agent, err := s.r.Dispatch.Dispatch(ctx, s.c, DispatchRequest{
 		Queue: n.Queue, Skills: n.Skills, Clinical: n.Clinical, MaxWait: n.MaxWait.D(),
-		Tags: copyMap(s.tags), RepScope: scope,
+		Tags: copyMap(s.tags), RepScope: scope, Enqueued: enqueued,
+		OnPosition: func(p int) { place.Store(int64(p)) },
 	})
 	stopHold()
 	if agent != "" {
@@ -123,6 +155,18 @@ func (s *session) dispatch(ctx context.Context, n *flows.Node) (string, error) {
 		return s.failure(n)
 	}
 	return "", errEndOfFlow
+}
+
+// positionPrompt names the prompt that tells a caller their place.
+func positionPrompt(place int) string {
+	switch {
+	case place == 1:
+		return "queue_position"
+	case place <= 9:
+		return "queue_position_" + strconv.Itoa(place)
+	default:
+		return "queue_position_many"
+	}
 }
 
 // Transferer is implemented by calls that can be handed to a SIP URI.

@@ -109,4 +109,10 @@ type DispatchRequest struct {
 	MaxWait  time.Duration
 	Tags     map[string]string // the call's tags as the IVR knows them
 	RepScope []string
+	// Enqueued is when the call first joined this queue: a call that comes
+	// back to the queue (after an overflow menu, say) keeps its place.
+	Enqueued time.Time
+	// OnPosition is told the call's place in the queue (1 is next; 0
+	// unknown) whenever it changes.
+	OnPosition func(place int)
 }

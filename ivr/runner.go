@@ -122,6 +122,8 @@ type session struct {
 	flags   map[string]bool
 	subject string
 	rep     *Representative
+	// enqueued is when the call first joined each queue.
+	enqueued map[string]time.Time
 }
 
 // run walks the graph and returns the final state for the tag.

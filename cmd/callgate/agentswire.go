@@ -114,6 +114,7 @@ func (x ivrDispatcher) Dispatch(ctx context.Context, c ivr.Call, req ivr.Dispatc
 	res, err := x.d.Connect(ctx, sipCaller{sc}, dispatch.Request{
 		Queue: req.Queue, Requirement: agents.Requirement{Skills: req.Skills, Clinical: req.Clinical},
 		MaxWait: req.MaxWait, Tags: req.Tags, RepScope: req.RepScope,
+		Enqueued: req.Enqueued, OnPosition: req.OnPosition,
 	})
 	return res.Agent, err
 }

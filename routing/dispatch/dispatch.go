@@ -125,6 +125,9 @@ type Request struct {
 	// Tags is the call's tag snapshot (the contract field names).
 	Tags     map[string]string
 	RepScope []string
+	// Enqueued is when the call first joined the queue (zero: now), so a
+	// call that comes back keeps its place.
+	Enqueued time.Time
 	// OnPosition, when set, is told the call's place in the queue (1 is
 	// next) whenever it changes while the call waits; 0 means unknown.
 	OnPosition func(place int)
@@ -180,7 +183,10 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 		defer t.Stop()
 		wait = t.C
 	}
-	enqueued := now()
+	enqueued := req.Enqueued
+	if enqueued.IsZero() {
+		enqueued = now()
+	}
 	if d.Queue != nil {
 		defer func() {
 			lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)

@@ -1,0 +1,94 @@
+package ivr
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/callgate/callgate/flows"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// placesDispatcher reports a sequence of queue places, then no agent.
+type placesDispatcher struct {
+	places []int
+	step   time.Duration
+	mu     sync.Mutex
+	reqs   []DispatchRequest
+}
+
+func (d *placesDispatcher) Dispatch(ctx context.Context, _ Call, req DispatchRequest) (string, error) {
+	d.mu.Lock()
+	d.reqs = append(d.reqs, req)
+	d.mu.Unlock()
+	for _, p := range d.places {
+		req.OnPosition(p)
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(d.step):
+		}
+	}
+	return "", errors.New("no agent within max_wait")
+}
+
+func queueFlow(t *testing.T) *flows.Flow {
+	t.Helper()
+	src := []byte(`id: queue-test
+entry: queue
+nodes:
+  queue:
+    kind: route
+    queue: billing
+    announce_every: 10s
+    max_wait: 1m
+    on_failure: offer
+  offer:
+    kind: menu
+    prompts: [callback_offer]
+    timeout: 1s
+    retries: 1
+    choices:
+      "2": queue
+    on_failure: bye
+  bye:
+    kind: hangup
+    prompts: [goodbye]
+`)
+	f, err := flows.Load(src, flows.ValidateOptions{})
+	require.NoError(t, err)
+	f.Version = 1
+	return f
+}
+
+func TestQueueAnnouncesPlaceAndKeepsItOnReturn(t *testing.T) {
+	e := newEnv(t)
+	f := queueFlow(t)
+	e.runner.Flows = staticFlows{f.ID: f}
+	d := &placesDispatcher{places: []int{3, 1}, step: 60 * time.Millisecond}
+	e.runner.Dispatch = d
+	c := e.call("queue-1")
+	c.keys("2") // back to the queue from the overflow menu
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, e.runner.Run(ctx, c, f.ID))
+
+	heard := c.heard()
+	assert.Contains(t, heard, "queue_position_3", "the caller hears their place when it is first known")
+	assert.Contains(t, heard, "hold_music")
+	assert.Contains(t, heard, "callback_offer", "max wait reached: the overflow menu")
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	require.Len(t, d.reqs, 2, "queued, offered the menu, queued again, then overflowed to goodbye")
+	assert.Equal(t, d.reqs[0].Enqueued, d.reqs[1].Enqueued, "coming back keeps the original place")
+	assert.False(t, d.reqs[0].Enqueued.IsZero())
+}
+
+func TestPositionPrompt(t *testing.T) {
+	for place, want := range map[int]string{1: "queue_position", 2: "queue_position_2", 9: "queue_position_9", 10: "queue_position_many", 250: "queue_position_many"} {
+		assert.Equal(t, want, positionPrompt(place), "place %d", place)
+	}
+}
