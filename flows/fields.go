@@ -34,7 +34,7 @@ func (s kindSet) has(k Kind) bool { return s&kindBit(k) != 0 }
 // knownKinds lists the node kinds in the order messages name them.
 var knownKinds = [...]Kind{ //nolint:gochecknoglobals // read-only table
 	KindPlay, KindMenu, KindCollect, KindVerify, KindConsent,
-	KindSet, KindBranch, KindRoute, KindTransfer, KindHangup,
+	KindSet, KindBranch, KindRoute, KindTransfer, KindHangup, KindCallback,
 }
 
 // kindList is "play, menu, ..., hangup" for messages.
@@ -60,7 +60,7 @@ type fieldSpec struct {
 var nodeFields = [...]fieldSpec{ //nolint:gochecknoglobals // read-only table
 	{
 		name:    "prompts",
-		kinds:   kindsOf(KindPlay, KindHangup, KindMenu, KindCollect, KindConsent, KindRoute),
+		kinds:   kindsOf(KindPlay, KindHangup, KindMenu, KindCollect, KindConsent, KindRoute, KindCallback),
 		decode:  func(p *parser, n *Node, path string, v *yaml.Node) { n.Prompts = p.list(v, path, "prompts") },
 		present: func(n *Node) bool { return n.Prompts != nil },
 	},
@@ -236,7 +236,7 @@ var nodeFields = [...]fieldSpec{ //nolint:gochecknoglobals // read-only table
 	},
 	{
 		name:    "queue",
-		kinds:   kindsOf(KindRoute),
+		kinds:   kindsOf(KindRoute, KindCallback),
 		decode:  func(p *parser, n *Node, path string, v *yaml.Node) { n.Queue = p.text(v, "queue") },
 		present: func(n *Node) bool { return n.Queue != "" },
 	},

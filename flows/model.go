@@ -41,6 +41,9 @@ const (
 	KindRoute    Kind = "route"
 	KindTransfer Kind = "transfer"
 	KindHangup   Kind = "hangup"
+	// KindCallback records a callback request for a queue, confirms it to
+	// the caller and ends the call.
+	KindCallback Kind = "callback"
 )
 
 // Node is one step of a flow. Which fields apply depends on Kind; the

@@ -90,6 +90,9 @@ func (v *validator) node(name string, n *Node) {
 	case KindTransfer:
 		c.transfer()
 	case KindHangup:
+	case KindCallback:
+		c.need("queue", c.n.Queue != "")
+		c.queueName()
 	}
 	c.limits()
 }
@@ -118,8 +121,8 @@ func (c nodeCheck) foreignFields() {
 		if spec.kinds.has(c.n.Kind) || !c.given(c.name, c.n, spec) {
 			continue
 		}
-		if spec.name == "next" && c.n.Kind == KindHangup {
-			c.errorf("next", "a hangup node ends the call and cannot have next; remove next or use a play node")
+		if spec.name == "next" && (c.n.Kind == KindHangup || c.n.Kind == KindCallback) {
+			c.errorf("next", "a %s node ends the call and cannot have next; remove next or use a play node", c.n.Kind)
 			continue
 		}
 		c.errorf(spec.name, "field %q does not apply to %s %s node; remove it", spec.name, article(string(c.n.Kind)), c.n.Kind)
@@ -208,14 +211,7 @@ func (c nodeCheck) consent() {
 func (c nodeCheck) route() {
 	n := c.n
 	c.need("queue", n.Queue != "")
-	switch {
-	case n.Queue == "":
-	case !isWord(n.Queue):
-		c.errorf("queue", "queue name %q is not valid: use a lowercase word such as billing", n.Queue)
-	case c.opts.Queues != nil && !slices.Contains(c.opts.Queues, n.Queue):
-		c.errorf("queue", "queue %q is not configured; use one of %s%s", n.Queue,
-			strings.Join(c.opts.Queues, ", "), didYouMean(n.Queue, c.opts.Queues))
-	}
+	c.queueName()
 	for i, skill := range n.Skills {
 		if !isWord(skill) {
 			c.errorf(fmt.Sprintf("skills.%d", i), "skill %q is not valid: use a lowercase word such as pharmacy", skill)
@@ -223,6 +219,19 @@ func (c nodeCheck) route() {
 	}
 	if n.MaxWait > 0 && n.OnFailure == "" {
 		c.errorf("max_wait", "max_wait needs on_failure, the node to go to when the wait runs out")
+	}
+}
+
+// queueName checks a route or callback node's queue name.
+func (c nodeCheck) queueName() {
+	n := c.n
+	switch {
+	case n.Queue == "":
+	case !isWord(n.Queue):
+		c.errorf("queue", "queue name %q is not valid: use a lowercase word such as billing", n.Queue)
+	case c.opts.Queues != nil && !slices.Contains(c.opts.Queues, n.Queue):
+		c.errorf("queue", "queue %q is not configured; use one of %s%s", n.Queue,
+			strings.Join(c.opts.Queues, ", "), didYouMean(n.Queue, c.opts.Queues))
 	}
 }
 

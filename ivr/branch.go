@@ -169,6 +169,41 @@ func positionPrompt(place int) string {
 	}
 }
 
+// callback records a callback request for the node's queue, confirms it
+// and ends the call. An identified caller is called back on the number on
+// file (never the number they call from); an unidentified one on the
+// number they call from. When the request cannot be recorded the caller
+// is told to call again later.
+func (s *session) callback(ctx context.Context, n *flows.Node) (string, error) {
+	req := CallbackRequest{
+		Queue: n.Queue, CallID: s.c.CallID(), Subject: s.subject, Purpose: s.tags[TagPurpose],
+		Level: s.tags[TagVerificationLevel], To: "on_file", Enqueued: s.enqueued[n.Queue],
+	}
+	confirm := "callback_confirm"
+	if s.subject == "" {
+		req.To, req.Number, confirm = "caller", s.caller, "callback_confirm_caller"
+	}
+	if s.r.Callbacks == nil || req.To == "caller" && req.Number == "" {
+		s.log.Warn("callback not possible", "queue", n.Queue, "to", req.To)
+		_ = s.play(ctx, []string{"all_busy"}, false)
+		return "", errEndOfFlow
+	}
+	if err := s.r.Callbacks.Request(ctx, req); err != nil {
+		s.log.Warn("callback request not recorded", "queue", n.Queue, "error", err)
+		_ = s.play(ctx, []string{"all_busy"}, false)
+		return "", errEndOfFlow
+	}
+	s.setTags(ctx, map[string]string{TagQueue: n.Queue, TagState: "callback_requested"})
+	s.flush(ctx)
+	s.log.Info("callback requested", "queue", n.Queue, "to", req.To)
+	prompts := n.Prompts
+	if len(prompts) == 0 {
+		prompts = []string{confirm}
+	}
+	_ = s.play(ctx, prompts, false)
+	return "", errEndOfFlow
+}
+
 // Transferer is implemented by calls that can be handed to a SIP URI.
 type Transferer interface {
 	Transfer(ctx context.Context, uri string) error

@@ -101,6 +101,21 @@ type Dispatcher interface {
 	Dispatch(ctx context.Context, c Call, req DispatchRequest) (agent string, err error)
 }
 
+// Callbacks takes callback requests (callback nodes).
+type Callbacks interface {
+	Request(ctx context.Context, r CallbackRequest) error
+}
+
+// CallbackRequest is a caller's request to be called back for a queue.
+// To is "on_file" when the caller was identified (call the member's number
+// on file, which honours contact restrictions) or "caller" (call back the
+// number the caller is calling from, Number).
+type CallbackRequest struct {
+	Queue, CallID, Subject, Purpose, Level, To, Number string
+	// Enqueued is when the call first joined Queue (zero when it never did).
+	Enqueued time.Time
+}
+
 // DispatchRequest is what a route node asks for.
 type DispatchRequest struct {
 	Queue    string

@@ -52,8 +52,12 @@ nodes:
     timeout: 1s
     retries: 1
     choices:
+      "1": callback
       "2": queue
     on_failure: bye
+  callback:
+    kind: callback
+    queue: billing
   bye:
     kind: hangup
     prompts: [goodbye]
@@ -91,4 +95,58 @@ func TestPositionPrompt(t *testing.T) {
 	for place, want := range map[int]string{1: "queue_position", 2: "queue_position_2", 9: "queue_position_9", 10: "queue_position_many", 250: "queue_position_many"} {
 		assert.Equal(t, want, positionPrompt(place), "place %d", place)
 	}
+}
+
+type callbackRecorder struct {
+	mu  sync.Mutex
+	got []CallbackRequest
+}
+
+func (r *callbackRecorder) Request(_ context.Context, c CallbackRequest) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, c)
+	return nil
+}
+
+func TestCallbackFromTheOverflowMenu(t *testing.T) {
+	e := newEnv(t)
+	f := queueFlow(t)
+	e.runner.Flows = staticFlows{f.ID: f}
+	e.runner.Dispatch = &placesDispatcher{places: []int{2}, step: 20 * time.Millisecond}
+	rec := &callbackRecorder{}
+	e.runner.Callbacks = rec
+	c := e.call("queue-cb")
+	c.keys("1")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, e.runner.Run(ctx, c, f.ID))
+	assert.Contains(t, c.heard(), "callback_confirm_caller", "an unidentified caller is called back on the number they call from")
+	rec.mu.Lock()
+	require.Len(t, rec.got, 1)
+	got := rec.got[0]
+	rec.mu.Unlock()
+	assert.Equal(t, "billing", got.Queue)
+	assert.Equal(t, "queue-cb", got.CallID)
+	assert.Equal(t, "caller", got.To)
+	assert.Equal(t, "15551230000", got.Number)
+	assert.False(t, got.Enqueued.IsZero(), "the request keeps when the caller joined the queue")
+	tags := hgetall(e.mini, "callgate:call:queue-cb")
+	assert.Equal(t, "ended.callback", tags["state"], "the call ends at the callback node")
+	assert.Equal(t, "billing", tags["queue"])
+	assert.NotContains(t, mapValues(tags), "15551230000", "the number is in the callback list, never in the tags")
+}
+
+func TestCallbackWithoutAStoreTellsTheCallerToCallAgain(t *testing.T) {
+	e := newEnv(t)
+	f := queueFlow(t)
+	e.runner.Flows = staticFlows{f.ID: f}
+	e.runner.Dispatch = &placesDispatcher{places: []int{2}, step: 20 * time.Millisecond}
+	c := e.call("queue-nocb")
+	c.keys("1")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, e.runner.Run(ctx, c, f.ID))
+	assert.Contains(t, c.heard(), "all_busy")
+	assert.NotContains(t, c.heard(), "callback_confirm_caller")
 }

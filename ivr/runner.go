@@ -50,6 +50,9 @@ type Runner struct {
 	// Dispatch, when set, connects routed calls to agents; without it a
 	// routed call waits on hold music until it hangs up or max_wait.
 	Dispatch Dispatcher
+	// Callbacks, when set, takes the requests of callback nodes; without
+	// it a callback node tells the caller to call again later.
+	Callbacks Callbacks
 }
 
 // CallerInfo is optionally implemented by a Call that knows the caller's
@@ -182,6 +185,8 @@ func (s *session) exec(ctx context.Context, name string, n *flows.Node) (string,
 		return s.route(ctx, n)
 	case flows.KindTransfer:
 		return s.transfer(ctx, n)
+	case flows.KindCallback:
+		return s.callback(ctx, n)
 	case flows.KindHangup:
 		if len(n.Prompts) > 0 {
 			_ = s.play(ctx, n.Prompts, false)

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/callgate/callgate/audit"
+	"github.com/callgate/callgate/routing/dispatch"
 )
 
 type revealRecorder struct {
@@ -194,4 +195,18 @@ func TestPages(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, f.call(t, http.MethodGet, "/ui/nope.js", nil, "").Code)
 	js := f.call(t, http.MethodGet, "/ui/agent.js", nil, "").Body.String()
 	assert.NotContains(t, js, "innerHTML", "the page writes values with textContent only")
+}
+
+type fakeCallbacks []dispatch.Callback
+
+func (f fakeCallbacks) List(context.Context, int64) ([]dispatch.Callback, error) { return f, nil }
+
+func TestCallbacksForSupervisorsOnly(t *testing.T) {
+	f := newFixture(t, Config{Demo: true}, nil)
+	require.NoError(t, WithCallbacks(fakeCallbacks{{ID: "1-0", Queue: "billing", CallID: "c1", To: "on_file", Subject: "m_aaaaaaaaaaaaaaaaaaaa"}})(f.srv))
+	sam, alice := f.login(t, "sam"), f.login(t, "alice")
+	w := f.call(t, http.MethodGet, "/api/v1/queues/callbacks", nil, sam)
+	require.Equal(t, http.StatusOK, w.Code)
+	assert.Contains(t, w.Body.String(), `"queue":"billing"`)
+	assert.Equal(t, http.StatusForbidden, f.call(t, http.MethodGet, "/api/v1/queues/callbacks", nil, alice).Code)
 }

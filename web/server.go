@@ -93,6 +93,7 @@ type Server struct {
 	audit      AuditFunc
 	reveals    RevealFunc
 	accounting Accounting
+	callbacks  CallbackList
 
 	dummyHash   string        // verified for unknown usernames, to cost the same
 	refKey      []byte        // HMAC key for user_ref
@@ -209,6 +210,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/agent/events", s.authed(s.handleEvents, false, agents.RoleAgent, agents.RoleSupervisor))
 	mux.Handle("POST /api/v1/agent/reveal", s.authed(s.handleReveal, true, agents.RoleAgent, agents.RoleSupervisor))
 	mux.Handle("GET /api/v1/audit/disclosures", s.authed(s.handleDisclosures, true, agents.RoleSupervisor))
+	mux.Handle("GET /api/v1/queues/callbacks", s.authed(s.handleCallbacks, true, agents.RoleSupervisor))
 	every := []string{agents.RoleAgent, agents.RoleSupervisor, agents.RoleAdmin, agents.RoleOps}
 	mux.Handle("GET /api/v1/auth/session", s.authedLock(s.handleSession, false, true, every...))
 	mux.Handle("POST /api/v1/auth/touch", s.authed(s.handleTouch, true, every...))

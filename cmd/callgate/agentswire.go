@@ -119,6 +119,17 @@ func (x ivrDispatcher) Dispatch(ctx context.Context, c ivr.Call, req ivr.Dispatc
 	return res.Agent, err
 }
 
+// ivrCallbacks adapts the Redis callback list to ivr.Callbacks.
+type ivrCallbacks struct{ s *dispatch.RedisCallbacks }
+
+func (c ivrCallbacks) Request(ctx context.Context, r ivr.CallbackRequest) error {
+	_, err := c.s.Request(ctx, dispatch.Callback{
+		Queue: r.Queue, CallID: r.CallID, Subject: r.Subject, Purpose: r.Purpose,
+		Level: r.Level, To: r.To, Number: r.Number, Enqueued: r.Enqueued,
+	})
+	return err
+}
+
 // sipCaller adapts *sip.Call to dispatch.Caller.
 type sipCaller struct{ *sip.Call }
 

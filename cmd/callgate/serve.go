@@ -215,9 +215,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	regs := registrations.New(a.rdb, demoHA1(cfg, agentDir))
 	roster := dispatch.NewRedisRoster(a.rdb, agentDir, regs)
 	a.hub = web.NewHub()
+	callbackStore := dispatch.NewRedisCallbacks(a.rdb)
 	if a.web, err = web.New(web.Config{Demo: cfg.Demo, IdleTimeout: cfg.Agents.IdleLogoff, ScreenLock: cfg.Agents.ScreenLock}, agentDir, a.hub, presence{roster},
 		web.WithLogger(log), web.WithAudit(auditHook(a.ledger)), web.WithReveals(revealHook(a.ledger)),
-		web.WithAccounting(a.ledger)); err != nil {
+		web.WithAccounting(a.ledger), web.WithCallbacks(callbackStore)); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	a.metrics = newMetrics(a)
@@ -233,6 +234,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		Evidence:  evidenceStore{evidence.New(a.rdb, 0)},
 		Observer:  a.metrics,
 		MemberRef: func(id []byte) string { return members.SubjectOf(key, id) },
+		Callbacks: ivrCallbacks{callbackStore},
 		Dispatch: ivrDispatcher{&dispatch.Dispatcher{
 			Roster: roster, Screens: screens{a.hub}, Members: memberRecords{dir}, Policy: pol,
 			Ledger: ledger{a.ledger}, Queue: dispatch.NewRedisQueue(a.rdb),

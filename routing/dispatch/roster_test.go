@@ -164,3 +164,29 @@ func TestScriptsOnRealRedis(t *testing.T) {
 	p, _ = q.Position(ctx, pfx+"q", "x", now)
 	assert.Equal(t, 1, p)
 }
+
+func TestRedisCallbacks(t *testing.T) {
+	ctx := context.Background()
+	_, rdb := storetest.Mini(t)
+	cb := NewRedisCallbacks(rdb)
+	at := time.UnixMilli(1_800_000_000_000).UTC()
+	cb.now = func() time.Time { return at }
+	enq := at.Add(-3 * time.Minute)
+	id1, err := cb.Request(ctx, Callback{Queue: "billing", CallID: "c1", Subject: "m_aaaaaaaaaaaaaaaaaaaa", Purpose: "billing", Level: "full", To: "on_file", Enqueued: enq})
+	require.NoError(t, err)
+	_, err = cb.Request(ctx, Callback{Queue: "scheduling", CallID: "c2", Level: "none", To: "caller", Number: "15550107777"})
+	require.NoError(t, err)
+	_, err = cb.Request(ctx, Callback{Queue: "billing", CallID: "c3", To: "somewhere"})
+	require.Error(t, err)
+
+	got, err := cb.List(ctx, 10)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, Callback{ID: id1, Queue: "billing", CallID: "c1", Subject: "m_aaaaaaaaaaaaaaaaaaaa", Purpose: "billing", Level: "full", To: "on_file", Enqueued: enq, At: at}, got[0])
+	assert.Equal(t, "15550107777", got[1].Number)
+	assert.True(t, got[1].Enqueued.IsZero())
+	require.NoError(t, cb.Done(ctx, id1))
+	got, _ = cb.List(ctx, 10)
+	require.Len(t, got, 1)
+	assert.Equal(t, "c2", got[0].CallID)
+}
