@@ -50,6 +50,12 @@ type Runner struct {
 	// Dispatch, when set, connects routed calls to agents; without it a
 	// routed call waits on hold music until it hangs up or max_wait.
 	Dispatch Dispatcher
+	// OTP sends and checks one-time codes (verify step otp); without it an
+	// otp step falls back at once.
+	OTP OTP
+	// OTPTimeout bounds each send and each check of a one-time code
+	// (default DefaultOTPTimeout); the caller hears hold audio meanwhile.
+	OTPTimeout time.Duration
 }
 
 // CallerInfo is optionally implemented by a Call that knows the caller's
@@ -166,6 +172,9 @@ func (s *session) exec(ctx context.Context, name string, n *flows.Node) (string,
 	case flows.KindCollect:
 		return s.collect(ctx, name, n)
 	case flows.KindVerify:
+		if n.Step == flows.StepOTP {
+			return s.otp(ctx, name, n)
+		}
 		return s.verify(ctx, name, n)
 	case flows.KindConsent:
 		return s.consent(ctx, n)
