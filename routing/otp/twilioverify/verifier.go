@@ -102,11 +102,23 @@ var (
 	secretRe     = regexp.MustCompile(`^[A-Za-z0-9]{16,128}$`) //nolint:gochecknoglobals // read-only
 )
 
-// Validate checks the fields; the error names each bad field, never a
-// secret's value.
+// FieldError is one bad Config field: which, and the rule it breaks
+// (never the value). It wraps ErrInvalidConfig.
+type FieldError struct {
+	Field string // the Config field, e.g. "APIKeySID"
+	Rule  string
+}
+
+func (e *FieldError) Error() string { return ErrInvalidConfig.Error() + ": " + e.Field + " " + e.Rule }
+
+// Unwrap returns ErrInvalidConfig.
+func (e *FieldError) Unwrap() error { return ErrInvalidConfig }
+
+// Validate checks the fields. The error joins one *FieldError per bad
+// field.
 func (c Config) Validate() error {
 	var errs []error
-	bad := func(field, rule string) { errs = append(errs, fmt.Errorf("%w: %s %s", ErrInvalidConfig, field, rule)) }
+	bad := func(field, rule string) { errs = append(errs, &FieldError{Field: field, Rule: rule}) }
 	if !accountSIDRe.MatchString(c.AccountSID) {
 		bad("AccountSID", "must be AC followed by 32 hex digits")
 	}

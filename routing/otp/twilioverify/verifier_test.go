@@ -223,6 +223,9 @@ func TestConfigValidate(t *testing.T) {
 			tc.mutate(&cfg)
 			err := cfg.Validate()
 			require.ErrorIs(t, err, twilioverify.ErrInvalidConfig)
+			var fe *twilioverify.FieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tc.field, fe.Field)
 			assert.Contains(t, err.Error(), tc.field)
 			assert.NotContains(t, err.Error(), "s3cr3t", "a secret is never repeated")
 			_, err = twilioverify.New(cfg, phones())
