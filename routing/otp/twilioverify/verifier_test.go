@@ -167,6 +167,16 @@ func TestUnavailable(t *testing.T) {
 	}
 }
 
+func TestFailureForOneNumberOnly(t *testing.T) {
+	fake := verifytest.NewServer(t)
+	fake.SetFailStatusFor(jamesE164, http.StatusServiceUnavailable)
+	v := newVerifier(t, fake)
+	require.ErrorIs(t, v.Send(context.Background(), jamesSubject, twilioverify.ChannelSMS), twilioverify.ErrUnavailable)
+	require.NoError(t, v.Send(context.Background(), mariaSubject, twilioverify.ChannelSMS))
+	fake.SetFailStatusFor(jamesE164, 0)
+	require.NoError(t, v.Send(context.Background(), jamesSubject, twilioverify.ChannelSMS))
+}
+
 func TestContextCancelsTheRequest(t *testing.T) {
 	fake := verifytest.NewServer(t)
 	fake.SetDelay(5 * time.Second)

@@ -55,7 +55,8 @@ type Server struct {
 	code      string
 	maxChecks int
 	delay     time.Duration
-	fail      int // when non-zero, every request gets this status
+	fail      int            // when non-zero, every request gets this status
+	failTo    map[string]int // requests for these numbers get this status
 	open      map[string]*verification
 	sends     []Request
 	checks    []Request
@@ -71,7 +72,7 @@ type verification struct {
 // NewServer starts a fake on loopback, closed when t ends.
 func NewServer(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{code: DefaultCode, maxChecks: DefaultMaxChecks, open: map[string]*verification{}}
+	s := &Server{code: DefaultCode, maxChecks: DefaultMaxChecks, open: map[string]*verification{}, failTo: map[string]int{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -90,17 +91,30 @@ func (s *Server) SetDelay(d time.Duration) { s.mu.Lock(); s.delay = d; s.mu.Unlo
 // with a Twilio error body.
 func (s *Server) SetFailStatus(status int) { s.mu.Lock(); s.fail = status; s.mu.Unlock() }
 
+// SetFailStatusFor makes requests for the number to fail with status (0:
+// normal again), so tests sharing a fake can fail one member only.
+func (s *Server) SetFailStatusFor(to string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if status == 0 {
+		delete(s.failTo, to)
+		return
+	}
+	s.failTo[to] = status
+}
+
 // Expire ends the open verification of to, as ten minutes would.
 func (s *Server) Expire(to string) { s.mu.Lock(); delete(s.open, to); s.mu.Unlock() }
 
-// Sends returns the Verifications requests received.
+// Sends returns the Verifications requests received (refused ones too).
 func (s *Server) Sends() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Request(nil), s.sends...)
 }
 
-// Checks returns the VerificationCheck requests received.
+// Checks returns the VerificationCheck requests received (refused ones
+// too).
 func (s *Server) Checks() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -127,12 +141,23 @@ type roundTripperFunc func(*http.Request) (*http.Response, error)
 func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	delay, fail := s.delay, s.fail
-	s.mu.Unlock()
 	// Read the body first: only then does net/http notice a client that
 	// gives up, and end r.Context().
 	formErr := r.ParseForm()
+	s.mu.Lock()
+	delay, fail := s.delay, s.fail
+	if f, ok := s.failTo[r.PostForm.Get("To")]; ok && formErr == nil {
+		fail = f
+	}
+	// Every request is recorded, the ones that fail too.
+	req := Request{Path: r.URL.Path, Form: r.PostForm}
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/Verifications"):
+		s.sends = append(s.sends, req)
+	case strings.HasSuffix(r.URL.Path, "/VerificationCheck"):
+		s.checks = append(s.checks, req)
+	}
+	s.mu.Unlock()
 	if delay > 0 {
 		t := time.NewTimer(delay)
 		select {
@@ -159,7 +184,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		twilioError(w, http.StatusNotFound, 20404, "The requested resource was not found")
 		return
 	}
-	req := Request{Path: r.URL.Path, Form: r.PostForm}
 	switch rest {
 	case "Verifications":
 		s.verifications(w, req)
@@ -173,7 +197,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 func (s *Server) verifications(w http.ResponseWriter, req Request) {
 	to, channel := req.Form.Get("To"), req.Form.Get("Channel")
 	s.mu.Lock()
-	s.sends = append(s.sends, req)
 	if !strings.HasPrefix(to, "+") || (channel != "sms" && channel != "call") {
 		s.mu.Unlock()
 		twilioError(w, http.StatusBadRequest, 60200, "Invalid parameter")
@@ -193,7 +216,6 @@ func (s *Server) verifications(w http.ResponseWriter, req Request) {
 func (s *Server) verificationCheck(w http.ResponseWriter, req Request) {
 	to, sid, code := req.Form.Get("To"), req.Form.Get("VerificationSid"), req.Form.Get("Code")
 	s.mu.Lock()
-	s.checks = append(s.checks, req)
 	v := s.open[to]
 	if sid != "" {
 		for _, o := range s.open {
