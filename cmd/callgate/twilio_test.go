@@ -20,6 +20,8 @@ import (
 	"github.com/callgate/callgate/flows"
 	"github.com/callgate/callgate/routing/otp/twilioverify/verifytest"
 	"github.com/callgate/callgate/sip/siptest"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -298,4 +300,18 @@ func twilioSign(token, fullURL string, params url.Values) string {
 	mac := hmac.New(sha1.New, []byte(token))
 	mac.Write([]byte(s))
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// TestTwilioMetricNames lints the Twilio metrics' names and help.
+func TestTwilioMetricNames(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := newTwilioMetrics(reg)
+	m.Rejected("bad_signature")
+	m.CallStatus("completed")
+	mfs, err := reg.Gather()
+	require.NoError(t, err)
+	require.Len(t, mfs, 2)
+	problems, err := promlint.NewWithMetricFamilies(mfs).Lint()
+	require.NoError(t, err)
+	assert.Empty(t, problems)
 }
