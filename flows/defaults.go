@@ -15,4 +15,20 @@ const (
 	// DefaultNoMatchPrompt is what a menu or collect plays after an invalid
 	// entry.
 	DefaultNoMatchPrompt = "invalid"
+	// DefaultOTPChannel is how an otp step sends its code.
+	DefaultOTPChannel = ChannelSMS
+	// OTPEntryPrompt asks for the one-time code; OTPExpiredPrompt says the
+	// code has expired and offers a new one on OTPResendKey.
+	OTPEntryPrompt   = "enter_otp"
+	OTPExpiredPrompt = "otp_expired"
+	OTPResendKey     = "1"
 )
+
+// OTPSendingPrompt is what an otp step plays while the code is being sent
+// by channel ("otp_sending_sms", "otp_sending_call").
+func OTPSendingPrompt(channel OTPChannel) string {
+	if channel == "" {
+		channel = DefaultOTPChannel
+	}
+	return "otp_sending_" + string(channel)
+}

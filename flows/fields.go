@@ -78,7 +78,7 @@ var nodeFields = [...]fieldSpec{ //nolint:gochecknoglobals // read-only table
 	},
 	{
 		name:    "timeout",
-		kinds:   kindsOf(KindMenu, KindCollect, KindConsent),
+		kinds:   kindsOf(KindMenu, KindCollect, KindConsent, KindVerify),
 		decode:  func(p *parser, n *Node, path string, v *yaml.Node) { n.Timeout = p.duration(v, "timeout") },
 		present: func(n *Node) bool { return n.Timeout != 0 },
 	},
@@ -173,6 +173,26 @@ var nodeFields = [...]fieldSpec{ //nolint:gochecknoglobals // read-only table
 		kinds:   kindsOf(KindVerify),
 		decode:  func(p *parser, n *Node, path string, v *yaml.Node) { n.InvalidPrompt = p.text(v, "invalid_prompt") },
 		present: func(n *Node) bool { return n.InvalidPrompt != "" },
+	},
+	{
+		name:    "channel",
+		kinds:   kindsOf(KindVerify),
+		decode:  func(p *parser, n *Node, path string, v *yaml.Node) { n.Channel = OTPChannel(p.text(v, "channel")) },
+		present: func(n *Node) bool { return n.Channel != "" },
+	},
+	{
+		name:  "on_unavailable",
+		kinds: kindsOf(KindVerify),
+		decode: func(p *parser, n *Node, path string, v *yaml.Node) {
+			n.OnUnavailable = Unavailable(p.text(v, "on_unavailable"))
+		},
+		present: func(n *Node) bool { return n.OnUnavailable != "" },
+	},
+	{
+		name:    "fallback",
+		kinds:   kindsOf(KindVerify),
+		decode:  func(p *parser, n *Node, path string, v *yaml.Node) { n.Fallback = p.text(v, "fallback") },
+		present: func(n *Node) bool { return n.Fallback != "" },
 	},
 	{
 		name:    "grant",

@@ -29,6 +29,7 @@ func edges(n *Node, ownOnly bool) []edge {
 	add("next", "next", n.Next)
 	add("on_failure", "on_failure", n.OnFailure)
 	add("retry", "retry", n.Retry)
+	add("fallback", "fallback", n.Fallback)
 	for _, key := range sortedKeys(n.Choices) {
 		add("choices."+key+".next", fmt.Sprintf("choice %q", key), n.Choices[key].Next)
 	}

@@ -93,6 +93,17 @@ type Node struct {
 	Retry         string            `yaml:"retry,omitempty"`
 	InvalidPrompt string            `yaml:"invalid_prompt,omitempty"`
 
+	// verify, step otp: a one-time code sent to the member's phone number
+	// on file (never to a number the caller gives) by Channel (default
+	// sms), which the caller keys in; the node asks for it, checks it and
+	// retries itself (Tries, default 3; Timeout waits for the first key).
+	// When the code cannot be sent or checked (the provider is down or
+	// slow), OnUnavailable says what the call falls back to and Fallback
+	// where it goes: the start of the PIN step, or onward at partial.
+	Channel       OTPChannel  `yaml:"channel,omitempty"`
+	OnUnavailable Unavailable `yaml:"on_unavailable,omitempty"`
+	Fallback      string      `yaml:"fallback,omitempty"`
+
 	// consent: the keys that grant and decline (default "1" and "2").
 	Grant   string `yaml:"grant,omitempty"`
 	Decline string `yaml:"decline,omitempty"`
@@ -142,6 +153,34 @@ const (
 	// StepRepCode checks a personal representative's code
 	// (-> full, caller_role representative, the representative's scope).
 	StepRepCode VerifyStep = "rep_code"
+	// StepOTP sends a one-time code to the member's phone number on file
+	// and checks the code the caller keys in (-> full, caller_role self).
+	// It follows identity; it reads no collect slots.
+	StepOTP VerifyStep = "otp"
+)
+
+// OTPChannel is how a one-time code reaches the member.
+type OTPChannel string
+
+// One-time code channels.
+const (
+	// ChannelSMS sends the code by text message (the default).
+	ChannelSMS OTPChannel = "sms"
+	// ChannelCall speaks the code in a phone call to the number on file.
+	ChannelCall OTPChannel = "call"
+)
+
+// Unavailable is what an otp step falls back to when the code cannot be
+// sent or checked.
+type Unavailable string
+
+// Fallbacks of an otp step.
+const (
+	// UnavailablePIN goes to the PIN step (Fallback names its first node).
+	UnavailablePIN Unavailable = "pin"
+	// UnavailablePartial carries on at partial verification (Fallback
+	// names where).
+	UnavailablePartial Unavailable = "partial"
 )
 
 // StepInputs are the input slot keys each step needs.
@@ -149,6 +188,7 @@ var StepInputs = map[VerifyStep][]string{ //nolint:gochecknoglobals // read-only
 	StepIdentity: {"member_id", "dob"},
 	StepPIN:      {"pin"},
 	StepRepCode:  {"code"},
+	StepOTP:      {}, // the node collects the code itself
 }
 
 // Hours is an hours-of-operation schedule in the flow's time zone.

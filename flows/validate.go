@@ -13,6 +13,10 @@ type ValidateOptions struct {
 	PromptExists func(lang, name string) bool
 	// Queues, when non-nil, lists the queues a route may name.
 	Queues []string
+	// Unavailable lists verification steps this deployment cannot run,
+	// each with the reason (what to configure), e.g. StepOTP without a
+	// one-time code provider. A verify node using one is an error.
+	Unavailable map[VerifyStep]string
 }
 
 // defaultLanguage is the flow language when a flow lists none.

@@ -23,22 +23,24 @@ const (
 
 // needHints says what each required field is, for "needs X" messages.
 var needHints = map[string]string{ //nolint:gochecknoglobals // read-only table
-	"prompts":    "prompts, the list of prompts to play",
-	"next":       "next, the node to go to next",
-	"choices":    `choices, such as "1": next_node`,
-	"into":       "into, the slot that holds the digits",
-	"max_digits": "max_digits, the most digits to collect (at least 1)",
-	"step":       "step: identity, pin or rep_code",
-	"inputs":     "inputs, the slots the step reads",
-	"retry":      "retry, the node to go back to after a failed try",
-	"on_failure": "on_failure, the node to go to after the last failed try",
-	"set":        "set, the tags to write",
-	"cases":      "cases, the value -> node pairs to branch on",
-	"default":    "default, the node to go to when no case matches",
-	"open":       "open, the node to go to when open",
-	"closed":     "closed, the node to go to when closed",
-	"queue":      "queue, the queue to put the call in",
-	"to":         "to, the SIP URI to transfer to",
+	"prompts":        "prompts, the list of prompts to play",
+	"next":           "next, the node to go to next",
+	"choices":        `choices, such as "1": next_node`,
+	"into":           "into, the slot that holds the digits",
+	"max_digits":     "max_digits, the most digits to collect (at least 1)",
+	"step":           "step: identity, pin, rep_code or otp",
+	"inputs":         "inputs, the slots the step reads",
+	"retry":          "retry, the node to go back to after a failed try",
+	"on_failure":     "on_failure, the node to go to after the last failed try",
+	"set":            "set, the tags to write",
+	"cases":          "cases, the value -> node pairs to branch on",
+	"default":        "default, the node to go to when no case matches",
+	"open":           "open, the node to go to when open",
+	"closed":         "closed, the node to go to when closed",
+	"queue":          "queue, the queue to put the call in",
+	"to":             "to, the SIP URI to transfer to",
+	"on_unavailable": "on_unavailable: pin or partial, what the call falls back to when the code cannot be sent or checked",
+	"fallback":       "fallback, the node to go to when the code cannot be sent or checked",
 }
 
 // nodeCheck validates one node.
@@ -178,12 +180,22 @@ func (c nodeCheck) verify() {
 	n := c.n
 	c.need("step", n.Step != "")
 	if _, ok := StepInputs[n.Step]; n.Step != "" && !ok {
-		c.errorf("step", "unknown step %q; use identity, pin or rep_code", n.Step)
+		c.errorf("step", "unknown step %q; use identity, pin, rep_code or otp", n.Step)
+	}
+	if why, off := c.opts.Unavailable[n.Step]; off && n.Step != "" {
+		c.errorf("step", "step %s is not available in this deployment: %s", n.Step, why)
+	}
+	if n.Step == StepOTP {
+		c.need("next", n.Next != "")
+		c.need("on_failure", n.OnFailure != "")
+		c.otp()
+		return
 	}
 	c.need("inputs", len(n.Inputs) > 0)
 	c.need("next", n.Next != "")
 	c.need("retry", n.Retry != "")
 	c.need("on_failure", n.OnFailure != "")
+	c.otpOnly()
 }
 
 // consent checks a consent node's keys.

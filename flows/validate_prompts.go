@@ -40,6 +40,15 @@ func (c nodeCheck) defaultPrompts() {
 		if n.InvalidPrompt == "" {
 			c.prompt("", DefaultNoMatchPrompt, "invalid_prompt")
 		}
+		if n.Step == StepOTP {
+			names := []string{OTPEntryPrompt, OTPExpiredPrompt}
+			if n.Channel == "" || n.Channel == ChannelSMS || n.Channel == ChannelCall {
+				names = append([]string{OTPSendingPrompt(n.Channel)}, names...)
+			}
+			for _, name := range names {
+				c.prompt("step", name, "otp")
+			}
+		}
 	case KindConsent:
 		c.prompt("", DefaultNoMatchPrompt, "wrong key")
 	default:
@@ -64,6 +73,9 @@ func (c nodeCheck) prompt(field, name, defaultFor string) {
 	case "":
 	case "wrong key":
 		c.errorf(field, "a consent node plays %q after a wrong key, but there is no %s/%s.wav; add the prompt", name, lang, name)
+		return
+	case "otp":
+		c.errorf(field, "an otp step plays %q, but there is no %s/%s.wav; add the prompt", name, lang, name)
 		return
 	default:
 		c.errorf(field, "the default %s %q has no %s/%s.wav; add the prompt or set %s", defaultFor, name, lang, name, defaultFor)

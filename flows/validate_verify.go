@@ -17,8 +17,8 @@ func (v *validator) verification() {
 	verified := make(map[string]bool) // slots some verify reads
 	for _, name := range v.names {
 		n := v.f.Nodes[name]
-		if n == nil || n.Kind != KindVerify {
-			continue
+		if n == nil || n.Kind != KindVerify || n.Step == StepOTP {
+			continue // an otp step collects its code itself (see otp)
 		}
 		c := nodeCheck{validator: v, name: name, n: n}
 		c.inputKeys()

@@ -69,12 +69,12 @@ func TestValidateVerify(t *testing.T) {
 		{
 			name: "unknown step",
 			src: identityFlow(
-				"    step: otp", // 23
+				"    step: voiceprint",                         // 23
 				"    inputs: {member_id: member_id, dob: dob}", // 24
-				"    next: ok",         // 25
-				"    on_failure: fail", // 26
+				"    next: ok",                                 // 25
+				"    on_failure: fail",                         // 26
 			),
-			want: []string{`23:5 node "check": unknown step "otp"; use identity, pin or rep_code`},
+			want: []string{`23:5 node "check": unknown step "voiceprint"; use identity, pin, rep_code or otp`},
 		},
 		{
 			name: "inputs miss a key and have an extra one",

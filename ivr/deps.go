@@ -65,6 +65,21 @@ type Guard interface {
 	Failure(ctx context.Context, subject string) (lockedNow bool, err error)
 	Success(ctx context.Context, subject string) error
 	Tried(ctx context.Context, callerNumber, memberRef string) (pretexting bool, err error)
+	// Lock locks subject at once (a one-time code provider saw too many
+	// codes tried).
+	Lock(ctx context.Context, subject string) error
+}
+
+// OTP sends one-time codes to a member's phone number on file and checks
+// the codes callers key in. The implementation looks the number up by
+// subject itself, so it never passes through the IVR, and the caller's own
+// number plays no part. Both methods return promptly when ctx is done. An
+// error means the provider could not be used (unreachable, too slow,
+// refused, or no usable number on file): the flow falls back. Codes arrive
+// as byte slices the runner wipes after the call returns.
+type OTP interface {
+	Send(ctx context.Context, subject string, channel flows.OTPChannel) error
+	Check(ctx context.Context, subject string, code []byte) (OTPResult, error)
 }
 
 // FlowSource gives the live version of a flow.

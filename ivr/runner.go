@@ -53,6 +53,12 @@ type Runner struct {
 	// Callbacks, when set, takes the requests of callback nodes; without
 	// it a callback node tells the caller to call again later.
 	Callbacks Callbacks
+	// OTP sends and checks one-time codes (verify step otp); without it an
+	// otp step falls back at once.
+	OTP OTP
+	// OTPTimeout bounds each send and each check of a one-time code
+	// (default DefaultOTPTimeout); the caller hears hold audio meanwhile.
+	OTPTimeout time.Duration
 }
 
 // CallerInfo is optionally implemented by a Call that knows the caller's
@@ -171,6 +177,9 @@ func (s *session) exec(ctx context.Context, name string, n *flows.Node) (string,
 	case flows.KindCollect:
 		return s.collect(ctx, name, n)
 	case flows.KindVerify:
+		if n.Step == flows.StepOTP {
+			return s.otp(ctx, name, n)
+		}
 		return s.verify(ctx, name, n)
 	case flows.KindConsent:
 		return s.consent(ctx, n)

@@ -16,6 +16,10 @@ const (
 	resultLocked  = "locked"
 	resultMissing = "missing_input"
 	resultError   = "error"
+	// One-time codes only: the provider could not be used (the flow fell
+	// back), and the code had expired or was never sent.
+	resultUnavailable = "unavailable"
+	resultExpired     = "expired"
 )
 
 // verify runs one verification step on collected (secure) slots. The

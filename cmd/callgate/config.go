@@ -63,6 +63,8 @@ type Config struct {
 	IVR IVRConfig `yaml:"ivr"`
 	// Log output.
 	Log LogConfig `yaml:"log"`
+	// Twilio: Verify for one-time codes, and the Voice front door.
+	Twilio TwilioConfig `yaml:"twilio"`
 	// DrainTimeout is how long SIGTERM waits for calls to finish.
 	DrainTimeout time.Duration `yaml:"drain_timeout"`
 }
@@ -350,6 +352,7 @@ func (c *Config) Validate() error {
 	if c.DrainTimeout < 0 {
 		bad("drain_timeout", "must not be negative")
 	}
+	c.Twilio.validate(c.HTTP.Addr, bad)
 	return errors.Join(errs...)
 }
 

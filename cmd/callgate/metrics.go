@@ -54,7 +54,7 @@ func newMetrics(a *App) *metrics {
 	}, []string{"kind"})
 	m.verification = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "callgate", Subsystem: "ivr", Name: "verification_attempts_total",
-		Help: "Verification attempts by step (identity, pin, rep_code) and result (ok, fail, locked, missing_input, error).",
+		Help: "Verification attempts by step (identity, pin, rep_code, otp) and result (ok, fail, locked, missing_input, error; otp also unavailable, expired).",
 	}, []string{"step", "result"})
 	m.signals = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "callgate", Subsystem: "ivr", Name: "signals_total",
@@ -129,6 +129,7 @@ func (m *metrics) tagOp(op string, err error) {
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", a.web.Handler()) // the API and the pages
+	a.mountTwilio(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics.reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))

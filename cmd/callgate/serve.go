@@ -36,6 +36,7 @@ import (
 	"github.com/callgate/callgate/routing/tags"
 	"github.com/callgate/callgate/sip"
 	"github.com/callgate/callgate/web"
+	"github.com/callgate/callgate/web/twiliohook"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -111,6 +112,7 @@ func loadServeConfig(args []string, lookup func(string) (string, bool)) (Config,
 	if set["ledger"] {
 		cfg.Audit.Ledger = o.ledger
 	}
+	cfg.Twilio.applyEnv(lookup)
 	return cfg, cfg.Validate()
 }
 
@@ -161,6 +163,9 @@ type App struct {
 	tcp     net.Listener
 	http    *http.Server
 	httpLn  net.Listener
+
+	// twilioHook serves the Twilio webhooks when configured (twiliowire.go).
+	twilioHook *twiliohook.Handler
 }
 
 // build binds every listener and wires the object graph; nothing serves yet.
@@ -176,7 +181,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if err != nil {
 		return nil, err
 	}
-	if a.flows, err = loadFlows(cfg.IVR.Flows, sets); err != nil {
+	if a.flows, err = loadFlows(cfg.IVR.Flows, sets, cfg.Twilio.unavailableSteps()); err != nil {
 		return nil, err
 	}
 	for _, id := range append([]string{cfg.IVR.DefaultFlow}, mapValues(cfg.IVR.Numbers)...) {
@@ -266,6 +271,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if a.udp, a.tcp, err = sip.Listen(ctx, cfg.SIP.Addr); err != nil {
 		return nil, fmt.Errorf("sip.addr: %w", err)
 	}
+	if err := a.wireTwilio(cfg, dir); err != nil {
+		return nil, err
+	}
 	var lc net.ListenConfig
 	if cfg.HTTP.Addr != "off" {
 		if a.httpLn, err = lc.Listen(ctx, "tcp", cfg.HTTP.Addr); err != nil {
@@ -326,7 +334,7 @@ func loadPrompts(dir string) (map[string]*prompt.Set, error) {
 
 // loadFlows validates and publishes the bundled flows (or a directory's).
 // An invalid flow stops startup with its line:column errors.
-func loadFlows(dir string, sets map[string]*prompt.Set) (*flows.Registry, error) {
+func loadFlows(dir string, sets map[string]*prompt.Set, unavailable map[flows.VerifyStep]string) (*flows.Registry, error) {
 	srcs := demo.Sources()
 	if dir != "" {
 		srcs = map[string][]byte{}
@@ -349,7 +357,7 @@ func loadFlows(dir string, sets map[string]*prompt.Set) (*flows.Registry, error)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		f, err := flows.Load(srcs[n], flows.ValidateOptions{PromptExists: promptExists(sets)})
+		f, err := flows.Load(srcs[n], flows.ValidateOptions{PromptExists: promptExists(sets), Unavailable: unavailable})
 		if err != nil {
 			return nil, fmt.Errorf("ivr.flows: %s:\n%w", n, err)
 		}

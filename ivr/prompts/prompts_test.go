@@ -25,6 +25,7 @@ func requiredEnglish() []string {
 		"verify_failed_transfer", "verified", "purpose", "no_input",
 		"connecting", "queue_position", "goodbye", "language", "after_hours",
 		"refill_enter_rx", "refill_confirm", "hold_music",
+		"otp_sending_sms", "otp_sending_call", "enter_otp", "otp_expired",
 	}
 }
 

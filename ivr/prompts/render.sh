@@ -110,6 +110,10 @@ render language "For English, press 1. Para espanol, oprima 2."
 render after_hours "Our office is closed. Please call back during business hours, or hang up and dial 9 1 1 if this is an emergency."
 render refill_enter_rx "Please enter your prescription number, followed by the pound key."
 render refill_confirm "Your refill request has been received."
+render otp_sending_sms "We are sending a one time code by text message to the phone number we have on file. Please hold."
+render otp_sending_call "We are calling the phone number we have on file with a one time code. Please hold."
+render enter_otp "Please enter the code we sent you, followed by the pound key."
+render otp_expired "That code has expired. To get a new code, press 1."
 hold_music hold_music
 
 language es es
