@@ -18,7 +18,7 @@ import (
 
 var loopback = netip.MustParseAddr("127.0.0.1") //nolint:gochecknoglobals // test fixture
 
-func newTestEngine(t *testing.T) *Engine {
+func newTestEngine(t testing.TB) *Engine {
 	t.Helper()
 	e, err := NewEngine(EngineConfig{IP: loopback})
 	require.NoError(t, err)

@@ -40,7 +40,8 @@ func TestSIPpMemberServicesTags(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			spec := tc.keys + ",80"
-			hold := siptest.DTMFPlayDuration(spec) + 3*time.Second
+			// Room for argon2id checks and prompts on a loaded 2-core machine.
+			hold := siptest.DTMFPlayDuration(spec) + 6*time.Second
 			res := siptest.RunSipp(context.Background(), t, siptest.SippOptions{
 				Scenario: "uac_dtmf_rfc4733", Target: target, Timeout: 60 * time.Second,
 				CallIDPrefix: "accept" + strconv.Itoa(i), // parallel SIPp runs must not share Call-IDs

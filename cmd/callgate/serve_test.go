@@ -101,6 +101,10 @@ func TestServeAndDialEndToEnd(t *testing.T) {
 	assert.Greater(t, rep.RxPackets, uint64(300), "RTP flows the whole call")
 
 	require.Eventually(t, func() bool { return app.sip.ActiveCalls() == 0 }, 5*time.Second, 10*time.Millisecond, "the server saw the BYE")
+	// The final state is written as the IVR unwinds, after the dialog ends.
+	require.Eventually(t, func() bool {
+		return strings.HasPrefix(app.rdb.HGet(context.Background(), "callgate:call:"+rep.CallID, "state").Val(), "abandoned.")
+	}, 5*time.Second, 10*time.Millisecond, "the final state is written")
 	got := app.rdb.HGetAll(context.Background(), "callgate:call:"+rep.CallID).Val()
 	assert.Equal(t, "full", got["verification_level"])
 	assert.Equal(t, "self", got["caller_role"])
