@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/callgate/callgate/media"
+	"github.com/callgate/callgate/sip/trunk"
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 )
@@ -130,18 +131,20 @@ type Server struct {
 	log       *slog.Logger
 	registrar Registrar
 	auth      *authGuard
+	trunks    *trunk.Table // nil: admit every source (no WithTrunks)
 
 	ua     *sipgo.UserAgent
 	srv    *sipgo.Server
 	client *sipgo.Client
 	limit  *rateLimiter
 
-	mu       sync.Mutex
-	calls    map[string]*Call // by dialog ID
-	admitted int
-	draining atomic.Bool
-	closed   bool
-	addrs    map[string]netip.AddrPort // transport -> listener address
+	mu         sync.Mutex
+	calls      map[string]*Call // by dialog ID
+	admitted   int
+	trunkCalls map[string]int // admitted calls by trunk name
+	draining   atomic.Bool
+	closed     bool
+	addrs      map[string]netip.AddrPort // transport -> listener address
 
 	stop     chan struct{} // closed by Shutdown
 	stopOnce sync.Once
@@ -154,12 +157,14 @@ type Server struct {
 func NewServer(cfg Config, eng *media.Engine, opts ...Option) (*Server, error) {
 	cfg.setDefaults()
 	s := &Server{
-		cfg:   cfg,
-		eng:   eng,
-		log:   slog.New(slog.DiscardHandler),
-		calls: make(map[string]*Call),
-		addrs: make(map[string]netip.AddrPort),
-		limit: newRateLimiter(cfg.InviteRate, cfg.InviteBurst),
+		cfg:        cfg,
+		eng:        eng,
+		log:        slog.New(slog.DiscardHandler),
+		calls:      make(map[string]*Call),
+		trunkCalls: make(map[string]int),
+		addrs:      make(map[string]netip.AddrPort),
+		limit:      newRateLimiter(cfg.InviteRate, cfg.InviteBurst),
+		auth:       newAuthGuard(),
 	}
 	for _, o := range opts {
 		if err := o(s); err != nil {
