@@ -110,6 +110,29 @@ type Request struct {
 	RepScope []string
 }
 
+// Queue outcomes given to Observer.Dequeued (bounded metric labels).
+const (
+	OutcomeAnswered  = "answered"  // an agent answered
+	OutcomeTimeout   = "timeout"   // no agent answered within the request's MaxWait
+	OutcomeAbandoned = "abandoned" // the caller hung up while waiting
+	OutcomeCancelled = "cancelled" // the call's context ended (shutdown)
+)
+
+// Outcomes lists every queue outcome.
+func Outcomes() []string {
+	return []string{OutcomeAnswered, OutcomeTimeout, OutcomeAbandoned, OutcomeCancelled}
+}
+
+// Observer is told when calls start and stop waiting in a queue (queue
+// depth and wait time metrics). Methods must not block.
+type Observer interface {
+	// Queued is called when a call starts waiting for an agent.
+	Queued(queue string)
+	// Dequeued is called once for each Queued call, when it stops
+	// waiting, with one of the Outcome* values and how long it waited.
+	Dequeued(queue, outcome string, waited time.Duration)
+}
+
 // Dispatcher connects calls to agents.
 type Dispatcher struct {
 	Roster      Roster
@@ -119,6 +142,10 @@ type Dispatcher struct {
 	Ledger      Ledger
 	RingTimeout time.Duration
 	Log         *slog.Logger
+	// Observer, when set, is told about queued calls.
+	Observer Observer
+	// Now is the clock for wait times (default time.Now).
+	Now func() time.Time
 }
 
 // Result says who took the call.
@@ -144,14 +171,34 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 		defer t.Stop()
 		wait = t.C
 	}
+	outcome := OutcomeCancelled
+	leave := func(string) {}
+	if d.Observer != nil {
+		now := d.Now
+		if now == nil {
+			now = time.Now
+		}
+		start := now()
+		d.Observer.Queued(req.Queue)
+		left := false
+		leave = func(o string) {
+			if !left {
+				left = true
+				d.Observer.Dequeued(req.Queue, o, now().Sub(start))
+			}
+		}
+		defer func() { leave(outcome) }()
+	}
 	var res Result
 	for {
 		select {
 		case <-ctx.Done():
 			return res, ctx.Err()
 		case <-c.Done():
+			outcome = OutcomeAbandoned
 			return res, ErrCallerGone
 		case <-wait:
+			outcome = OutcomeTimeout
 			return res, ErrNoAgent
 		default:
 		}
@@ -168,8 +215,10 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 			case <-ctx.Done():
 				return res, ctx.Err()
 			case <-c.Done():
+				outcome = OutcomeAbandoned
 				return res, ErrCallerGone
 			case <-wait:
+				outcome = OutcomeTimeout
 				return res, ErrNoAgent
 			case <-time.After(retryEvery):
 			}
@@ -191,6 +240,8 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 			continue
 		}
 		res.Agent = cand.Username
+		outcome = OutcomeAnswered
+		leave(outcome)
 		d.showScreen(ctx, log, c.CallID(), cand, req)
 		select {
 		case <-leg.Done():

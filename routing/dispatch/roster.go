@@ -85,6 +85,52 @@ func (r *RedisRoster) Candidates(ctx context.Context) ([]agents.Candidate, error
 	return out, nil
 }
 
+// Agent states counted by States (bounded metric labels).
+const (
+	AgentOffline   = "offline"   // no web status, or signed out
+	AgentAway      = "away"      // signed in, not taking calls
+	AgentAvailable = "available" // ready for calls (whether or not the phone is reachable)
+	AgentOnCall    = "on_call"   // on a call, whatever the web status
+)
+
+// AgentStates lists every state States counts.
+func AgentStates() []string { return []string{AgentOffline, AgentAway, AgentAvailable, AgentOnCall} }
+
+// States counts the agents who take calls (agents and supervisors) by
+// state, in one pipeline. Every state is present, zero or not.
+func (r *RedisRoster) States(ctx context.Context) (map[string]int, error) {
+	out := make(map[string]int, 4)
+	for _, s := range AgentStates() {
+		out[s] = 0
+	}
+	var cmds []*redis.MapStringStringCmd
+	_, err := r.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, a := range r.dir {
+			if a.Role == agents.RoleAgent || a.Role == agents.RoleSupervisor {
+				cmds = append(cmds, p.HGetAll(ctx, agentKey(a.Username)))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dispatch: agent states: %w", err)
+	}
+	for _, c := range cmds {
+		m := c.Val()
+		switch {
+		case m["call"] != "":
+			out[AgentOnCall]++
+		case m["status"] == AgentAvailable:
+			out[AgentAvailable]++
+		case m["status"] == AgentAway:
+			out[AgentAway]++
+		default:
+			out[AgentOffline]++
+		}
+	}
+	return out, nil
+}
+
 // Contact returns the agent's phone: its registration, else its static contact.
 func (r *RedisRoster) Contact(ctx context.Context, username string) (string, bool, error) {
 	if r.regs != nil {

@@ -43,7 +43,15 @@ func TestRedisRoster(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "sip:alice@127.0.0.1:5070", contact)
 
+	states, err := r.States(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{AgentAvailable: 1, AgentAway: 1, AgentOffline: 1, AgentOnCall: 0}, states, "alice, bob, sam (no status); ada and otto take no calls")
+
 	require.NoError(t, r.OnCall(ctx, "alice", "call-9"))
+	states, err = r.States(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, states[AgentOnCall])
+	assert.Equal(t, 0, states[AgentAvailable])
 	cands, _ = r.Candidates(ctx)
 	for _, c := range cands {
 		if c.Username == "alice" {
