@@ -32,6 +32,9 @@ type Config struct {
 	// MaxFailures is how many failed sign-ins for one username within
 	// LockoutWindow lock it for LockoutDuration. 0 means DefaultMaxFailures.
 	MaxFailures int
+	// Trunks reports SIP trunk health for GET /api/v1/trunks (ops, admin);
+	// nil answers an empty list.
+	Trunks TrunkSource
 }
 
 // withDefaults returns c with zero fields defaulted, or an error wrapping

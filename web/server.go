@@ -205,6 +205,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/agent/status", s.authed(s.handleStatus, true, agents.RoleAgent, agents.RoleSupervisor))
 	mux.Handle("GET /api/v1/agent/screen", s.authed(s.handleScreen, true, agents.RoleAgent, agents.RoleSupervisor))
 	mux.Handle("GET /api/v1/agent/events", s.authed(s.handleEvents, false, agents.RoleAgent, agents.RoleSupervisor))
+	mux.Handle("GET /api/v1/trunks", s.authed(s.handleTrunks, false, agents.RoleOps, agents.RoleAdmin))
 	return s.secure(mux)
 }
 
