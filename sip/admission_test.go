@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/callgate/callgate/media"
 	"github.com/callgate/callgate/sip/trunk"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -166,4 +167,41 @@ func TestRejectReason(t *testing.T) {
 	}
 	assert.Equal(t, 403, statusOf(ErrUnknownSource, 0).Code)
 	assert.Equal(t, 503, statusOf(ErrTrunkBusy, 5).Code)
+}
+
+// TestDialSendsFromTheListenerIP places a call from a server listening on
+// 127.0.0.2: the INVITE must come from that IP for the trunk that admits
+// only 127.0.0.2 to let it in.
+func TestDialSendsFromTheListenerIP(t *testing.T) {
+	second := netip.MustParseAddr("127.0.0.2")
+	eng, err := media.NewEngine(media.EngineConfig{IP: second})
+	require.NoError(t, err)
+	caller, err := NewServer(Config{}, eng, WithLogger(testLogger(t)))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- caller.ListenAndServe(ctx, "127.0.0.2:0") }()
+	t.Cleanup(func() {
+		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer scancel()
+		_ = caller.Shutdown(sctx)
+		cancel()
+		<-done
+		_ = eng.Close()
+	})
+	checkFor(t, 2*time.Second, func() error {
+		if !caller.Addr("udp").IsValid() || !caller.Addr("tcp").IsValid() {
+			return errors.New("listeners not up")
+		}
+		return nil
+	})
+	ts := startServerWith(t, Config{}, nil, nil, WithTrunks(table(t, allowTrunk("second", "127.0.0.2/32", 0))))
+	for _, tr := range []string{"udp", "tcp"} {
+		t.Run(tr, func(t *testing.T) {
+			c := dialT(t, caller, ts.uri(tr), DialOptions{})
+			assert.Equal(t, map[string]int{"second": 1}, ts.TrunkCalls())
+			hangupT(t, c)
+			waitIdle(t, ts)
+		})
+	}
 }

@@ -87,6 +87,7 @@ func (s *Server) Dial(ctx context.Context, target string, opts DialOptions) (*Ca
 	contact := s.contact(transport)
 	req := sip.NewRequest(sip.INVITE, uri)
 	req.SetTransport(transport)
+	req.Laddr = s.localAddr(transport)
 	from := sip.FromHeader{Address: sip.Uri{Scheme: "sip", User: opts.FromUser, Host: contact.Address.Host, Port: contact.Address.Port}, Params: sip.NewParams()}
 	from.Params.Add("tag", sip.GenerateTagN(16))
 	req.AppendHeader(&from)

@@ -34,6 +34,7 @@ func (s *Server) Options(ctx context.Context, addr, transport string) (int, erro
 	}
 	req := sip.NewRequest(sip.OPTIONS, uri)
 	req.SetTransport(transport)
+	req.Laddr = s.localAddr(transport)
 	if ct := s.contact(transport); ct.Address.Port != 0 {
 		from := sip.FromHeader{Address: sip.Uri{Scheme: "sip", User: "callgate", Host: ct.Address.Host, Port: ct.Address.Port}, Params: sip.NewParams()}
 		from.Params.Add("tag", sip.GenerateTagN(16))

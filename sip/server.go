@@ -337,6 +337,19 @@ func (s *Server) contact(transport string) sip.ContactHeader {
 	return sip.ContactHeader{Address: uri}
 }
 
+// localAddr is the address requests we originate are sent from: the
+// listener's IP (with any free port), so that on a multi-homed host the
+// peer sees the address it expects (a trunk's allowlist, an agent phone's
+// registration). Zero (the system's choice) when the listener's IP is
+// unspecified or not known yet.
+func (s *Server) localAddr(transport string) sip.Addr {
+	ap := s.Addr(transport)
+	if !ap.IsValid() || ap.Addr().IsUnspecified() {
+		return sip.Addr{}
+	}
+	return sip.Addr{IP: net.IP(ap.Addr().Unmap().AsSlice())}
+}
+
 func (s *Server) nextSessionID() uint64 { return s.sessSeed.Add(1) }
 
 // watchdog ends calls whose RTP stopped or that ran too long.
