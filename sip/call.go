@@ -46,6 +46,9 @@ type Call struct {
 
 	calledUser, callerUser string
 	bridged                atomic.Bool
+
+	trunk   string    // the trunk an inbound call came through ("" if none)
+	invited time.Time // when the INVITE arrived (inbound)
 }
 
 // CallID is the SIP Call-ID, verbatim.
@@ -53,6 +56,20 @@ func (c *Call) CallID() string { return c.callID }
 
 // Inbound reports whether the peer called us.
 func (c *Call) Inbound() bool { return c.inbound }
+
+// Trunk is the name of the trunk an inbound call came through; empty for
+// outbound calls, agents' own calls and servers without WithTrunks.
+func (c *Call) Trunk() string { return c.trunk }
+
+// SetupTime is, for an answered inbound call, the time from the INVITE's
+// arrival to the 200 OK (including any answer delay); 0 otherwise.
+func (c *Call) SetupTime() time.Duration {
+	a := c.AnsweredAt()
+	if !c.inbound || a.IsZero() || c.invited.IsZero() {
+		return 0
+	}
+	return a.Sub(c.invited)
+}
 
 // Media is the call's RTP session.
 func (c *Call) Media() *media.Session { return c.media }
@@ -173,6 +190,7 @@ func (s *Server) forget(c *Call) {
 	}
 	if c.admitted {
 		s.admitted--
+		s.releaseTrunkLocked(c.trunk)
 	}
 	s.mu.Unlock()
 }
@@ -194,8 +212,8 @@ func (s *Server) lookup(req *sip.Request) *Call {
 	return nil
 }
 
-// admit reserves a call slot.
-func (s *Server) admit() error {
+// admit reserves a call slot on the server and on the call's trunk.
+func (s *Server) admit(a admission) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -203,15 +221,31 @@ func (s *Server) admit() error {
 		return ErrDraining
 	case s.admitted >= s.cfg.MaxCalls:
 		return fmt.Errorf("%w: %d calls", ErrOverCapacity, s.admitted)
+	case a.trunk != nil && a.trunk.MaxCalls > 0 && s.trunkCalls[a.trunk.Name] >= a.trunk.MaxCalls:
+		return fmt.Errorf("%w: %s has %d calls", ErrTrunkBusy, a.trunk.Name, s.trunkCalls[a.trunk.Name])
 	}
 	s.admitted++
+	if a.trunk != nil {
+		s.trunkCalls[a.trunk.Name]++
+	}
 	return nil
 }
 
-func (s *Server) release() {
+// release gives back a slot admit reserved, before a Call holds it.
+func (s *Server) release(a admission) {
 	s.mu.Lock()
 	s.admitted--
+	s.releaseTrunkLocked(a.trunkName())
 	s.mu.Unlock()
+}
+
+func (s *Server) releaseTrunkLocked(name string) {
+	if name == "" {
+		return
+	}
+	if s.trunkCalls[name]--; s.trunkCalls[name] <= 0 {
+		delete(s.trunkCalls, name)
+	}
 }
 
 // Play sends a prompt on the call's media (see media.Session.Play).

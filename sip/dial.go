@@ -39,6 +39,9 @@ type DialOptions struct {
 	// DelayedOffer sends the INVITE without SDP: the callee offers in its
 	// 200 OK and we answer in the ACK (RFC 3261 §13.2.1).
 	DelayedOffer bool
+	// AuthUsername and AuthPassword answer a 401 or 407 digest challenge
+	// (RFC 3261 §22.2, §22.3); without them a challenge fails the call.
+	AuthUsername, AuthPassword string
 }
 
 // Dial places a call to target (a SIP URI such as sip:ivr@127.0.0.1:5060 or
@@ -84,6 +87,7 @@ func (s *Server) Dial(ctx context.Context, target string, opts DialOptions) (*Ca
 	contact := s.contact(transport)
 	req := sip.NewRequest(sip.INVITE, uri)
 	req.SetTransport(transport)
+	req.Laddr = s.localAddr(transport)
 	from := sip.FromHeader{Address: sip.Uri{Scheme: "sip", User: opts.FromUser, Host: contact.Address.Host, Port: contact.Address.Port}, Params: sip.NewParams()}
 	from.Params.Add("tag", sip.GenerateTagN(16))
 	req.AppendHeader(&from)
@@ -104,7 +108,7 @@ func (s *Server) Dial(ctx context.Context, target string, opts DialOptions) (*Ca
 		_ = sess.Close()
 		return nil, fmt.Errorf("sip: INVITE %s: %w", target, err)
 	}
-	err = ds.WaitAnswer(ringCtx, sipgo.AnswerOptions{OnResponse: func(res *sip.Response) error {
+	err = ds.WaitAnswer(ringCtx, sipgo.AnswerOptions{Username: opts.AuthUsername, Password: opts.AuthPassword, OnResponse: func(res *sip.Response) error {
 		if res.IsProvisional() && opts.OnProvisional != nil {
 			opts.OnProvisional(res.StatusCode)
 		}

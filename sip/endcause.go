@@ -37,3 +37,8 @@ func (c EndCause) String() string {
 	}
 	return "unknown"
 }
+
+// EndCauses lists every cause a call can end with (not CauseUnknown).
+func EndCauses() []EndCause {
+	return []EndCause{CauseRemoteBye, CauseLocalHangup, CauseRTPTimeout, CauseMaxDuration, CauseShutdown, CauseNoAck, CauseCancelled, CauseMediaError}
+}

@@ -1,7 +1,9 @@
 package sip
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -35,6 +37,9 @@ func (s *Server) reject(req *sip.Request, tx sip.ServerTransaction, err error) {
 	case 423:
 		res.AppendHeader(sip.NewHeader("Min-Expires", strconv.Itoa(int(MinRegisterExpiry/time.Second))))
 	}
+	for _, h := range se.Headers {
+		res.AppendHeader(h)
+	}
 	if se.Warning != 0 {
 		res.AppendHeader(sip.NewHeader("Warning", strconv.Itoa(se.Warning)+` callgate "`+warningText(se.Err)+`"`))
 	}
@@ -45,7 +50,11 @@ func (s *Server) reject(req *sip.Request, tx sip.ServerTransaction, err error) {
 	if req.IsInvite() && s.obs != nil {
 		s.obs.InviteRejected(se.Code, se.Err)
 	}
-	s.log.Info("request rejected", "method", req.Method.String(), "call_id", callIDOf(req), "status", se.Code, "reason", se.Err.Error())
+	level := slog.LevelInfo
+	if errors.Is(se, ErrAuthRequired) {
+		level = slog.LevelDebug // a digest challenge is the normal first step
+	}
+	s.log.Log(context.Background(), level, "request rejected", "method", req.Method.String(), "call_id", callIDOf(req), "status", se.Code, "reason", se.Err.Error())
 }
 
 // warningText is a Warning header's text: our own error message, with

@@ -16,6 +16,7 @@ import (
 // response (and, for 200, the ACK); the call itself runs on its own
 // goroutine.
 func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
+	invited := now()
 	if err := validateRequest(req); err != nil {
 		s.reject(req, tx, err)
 		return
@@ -28,15 +29,21 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		s.reject(req, tx, &StatusError{Code: 480, Reason: "Temporarily Unavailable", Err: errors.New("sip: no call handler")})
 		return
 	}
-	if !s.limit.allow(sourceIP(req), now()) {
-		s.reject(req, tx, fmt.Errorf("%w: source %s", ErrRateLimited, sourceIP(req)))
+	src := sourceIP(req)
+	if !s.limit.allow(src, invited) {
+		s.reject(req, tx, fmt.Errorf("%w: source %s", ErrRateLimited, src))
 		return
 	}
-	if err := s.admit(); err != nil {
+	adm, err := s.admitSource(req, src, invited)
+	if err != nil {
 		s.reject(req, tx, err)
 		return
 	}
-	if err := s.answer(req, tx); err != nil {
+	if err := s.admit(adm); err != nil {
+		s.reject(req, tx, err)
+		return
+	}
+	if err := s.answer(req, tx, adm, invited); err != nil {
 		s.reject(req, tx, err)
 	}
 }
@@ -44,7 +51,7 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 // answer runs an admitted INVITE to a confirmed dialog. It releases the
 // admission slot itself on failure before a call exists; once a Call exists
 // Call.end releases it.
-func (s *Server) answer(req *sip.Request, tx sip.ServerTransaction) error {
+func (s *Server) answer(req *sip.Request, tx sip.ServerTransaction, adm admission, invited time.Time) error {
 	trying := sip.NewResponseFromRequest(req, 100, "Trying", nil)
 	_ = tx.Respond(trying)
 
@@ -59,23 +66,29 @@ func (s *Server) answer(req *sip.Request, tx sip.ServerTransaction) error {
 		neg = Negotiated{Codec: media.PCMU, DTMFPayloadType: delayedOfferDTMF, Direction: SendRecv}
 	} else {
 		if ct := req.ContentType(); ct == nil || !isSDP(ct.Value()) {
-			s.release()
+			s.release(adm)
 			return fmt.Errorf("%w: INVITE body must be application/sdp", ErrUnsupportedMedia)
 		}
 		if neg, err = NegotiateOffer(req.Body()); err != nil {
-			s.release()
+			s.release(adm)
 			return err
 		}
 	}
 	callID := callIDOf(req)
 	log := s.log.With("call_id", callID)
+	switch {
+	case adm.trunk != nil:
+		log = log.With("trunk", adm.trunk.Name)
+	case adm.agent != "":
+		log = log.With("agent", adm.agent)
+	}
 	sess, err := s.eng.NewSession(media.Config{
 		Codec: neg.Codec, DTMFPayloadType: neg.DTMFPayloadType,
 		Remote: neg.Remote, RemoteRTCP: neg.RemoteRTCP,
 		InbandDTMF: true, Logger: log,
 	})
 	if err != nil {
-		s.release()
+		s.release(adm)
 		return &StatusError{Code: 503, Reason: "Service Unavailable", Err: err, RetryAfter: s.cfg.RetryAfter}
 	}
 	sess.SetSending(neg.Direction.Sends())
@@ -83,7 +96,7 @@ func (s *Server) answer(req *sip.Request, tx sip.ServerTransaction) error {
 	ds, err := dua.ReadInvite(req, tx)
 	if err != nil {
 		_ = sess.Close()
-		s.release()
+		s.release(adm)
 		return fmt.Errorf("sip: dialog: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -92,6 +105,7 @@ func (s *Server) answer(req *sip.Request, tx sip.ServerTransaction) error {
 		uas: ds, sessID: s.nextSessionID(), started: time.Now(), ended: make(chan struct{}),
 		cancel: cancel, admitted: true,
 		calledUser: req.Recipient.User, callerUser: req.From().Address.User,
+		trunk: adm.trunkName(), invited: invited,
 	}
 	c.direction.Store(neg.Direction)
 	c.sdpVersion.Store(1)

@@ -5,10 +5,8 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -17,7 +15,6 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo/sip"
-	"github.com/icholy/digest"
 )
 
 // Registration defaults (RFC 3261 §10.2.1.1, §10.3).
@@ -59,7 +56,6 @@ type Registrar interface {
 func WithRegistrar(r Registrar) Option {
 	return func(s *Server) error {
 		s.registrar = r
-		s.auth = newAuthGuard()
 		return nil
 	}
 }
@@ -166,18 +162,8 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	now := time.Now()
-	src := sourceIP(req)
-	user, err := s.authenticate(ctx, req, src, now)
+	user, err := s.digestAuth(ctx, req, sourceIP(req), now, registerDigest(s.registrar))
 	if err != nil {
-		var se *StatusError
-		if errors.As(err, &se) && se.Code == 401 {
-			res := sip.NewResponseFromRequest(req, 401, "Unauthorized", nil)
-			stale := errors.Is(err, errStaleNonce)
-			chal := digest.Challenge{Realm: s.realm(), Nonce: s.auth.nonce(src, now), Algorithm: "MD5", QOP: []string{"auth"}, Stale: stale}
-			res.AppendHeader(sip.NewHeader("WWW-Authenticate", chal.String()))
-			_ = tx.Respond(res)
-			return
-		}
 		s.reject(req, tx, err)
 		return
 	}
@@ -189,51 +175,13 @@ func (s *Server) onRegister(req *sip.Request, tx sip.ServerTransaction) {
 	_ = tx.Respond(res)
 }
 
-var (
-	errNoCredentials = errors.New("sip: no credentials")
-	errStaleNonce    = errors.New("sip: stale nonce")
-)
-
-// authenticate returns the authenticated username or a 401/403 error.
-func (s *Server) authenticate(ctx context.Context, req *sip.Request, src netip.Addr, now time.Time) (string, error) {
-	h := req.GetHeader("Authorization")
-	if h == nil {
-		return "", &StatusError{Code: 401, Reason: "Unauthorized", Err: errNoCredentials}
+// registerDigest authenticates REGISTER against the registrar's users
+// (401, WWW-Authenticate, Authorization).
+func registerDigest(r Registrar) digestScheme {
+	return digestScheme{
+		code: 401, reason: "Unauthorized", challengeHeader: "WWW-Authenticate", credentialsHeader: "Authorization",
+		what: "REGISTER", ha1: r.HA1,
 	}
-	cred, err := digest.ParseCredentials(h.Value())
-	if err != nil {
-		return "", &StatusError{Code: 400, Reason: "Bad Request", Err: fmt.Errorf("sip: malformed Authorization header: %w", errNoCredentials)}
-	}
-	failKey := cred.Username + "|" + src.String()
-	if s.auth.locked(failKey, now) {
-		return "", &StatusError{Code: 403, Reason: "Forbidden", Err: errors.New("sip: too many failed REGISTER attempts; locked for a while")}
-	}
-	valid, stale := s.auth.checkNonce(cred.Nonce, src, now)
-	if !valid {
-		return "", &StatusError{Code: 401, Reason: "Unauthorized", Err: errNoCredentials}
-	}
-	if stale {
-		return "", &StatusError{Code: 401, Reason: "Unauthorized", Err: errStaleNonce}
-	}
-	ha1, ok, err := s.registrar.HA1(ctx, cred.Username, s.realm())
-	if err != nil {
-		return "", &StatusError{Code: 500, Reason: "Server Internal Error", Err: fmt.Errorf("sip: registrar: %w", err)}
-	}
-	if !ok {
-		ha1 = "00000000000000000000000000000000" // same work for unknown users
-	}
-	chal := &digest.Challenge{Realm: s.realm(), Nonce: cred.Nonce, Algorithm: cred.Algorithm}
-	if cred.QOP != "" {
-		chal.QOP = []string{cred.QOP}
-	}
-	want, err := digest.Digest(chal, digest.Options{Method: string(req.Method), URI: cred.URI, Username: cred.Username, A1: ha1, Cnonce: cred.Cnonce, Count: cred.Nc})
-	if err != nil || !ok || cred.Realm != s.realm() || subtle.ConstantTimeCompare([]byte(want.Response), []byte(cred.Response)) != 1 {
-		s.auth.failed(failKey, now)
-		s.log.Info("REGISTER authentication failed", "source", src.String())
-		return "", &StatusError{Code: 403, Reason: "Forbidden", Err: errors.New("sip: REGISTER credentials rejected")}
-	}
-	s.auth.succeeded(failKey)
-	return cred.Username, nil
 }
 
 // bind applies the REGISTER's Contact and Expires and builds the 200 with

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/callgate/callgate/media"
+	"github.com/callgate/callgate/sip/trunk"
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 )
@@ -130,18 +131,20 @@ type Server struct {
 	log       *slog.Logger
 	registrar Registrar
 	auth      *authGuard
+	trunks    *trunk.Table // nil: admit every source (no WithTrunks)
 
 	ua     *sipgo.UserAgent
 	srv    *sipgo.Server
 	client *sipgo.Client
 	limit  *rateLimiter
 
-	mu       sync.Mutex
-	calls    map[string]*Call // by dialog ID
-	admitted int
-	draining atomic.Bool
-	closed   bool
-	addrs    map[string]netip.AddrPort // transport -> listener address
+	mu         sync.Mutex
+	calls      map[string]*Call // by dialog ID
+	admitted   int
+	trunkCalls map[string]int // admitted calls by trunk name
+	draining   atomic.Bool
+	closed     bool
+	addrs      map[string]netip.AddrPort // transport -> listener address
 
 	stop     chan struct{} // closed by Shutdown
 	stopOnce sync.Once
@@ -154,12 +157,14 @@ type Server struct {
 func NewServer(cfg Config, eng *media.Engine, opts ...Option) (*Server, error) {
 	cfg.setDefaults()
 	s := &Server{
-		cfg:   cfg,
-		eng:   eng,
-		log:   slog.New(slog.DiscardHandler),
-		calls: make(map[string]*Call),
-		addrs: make(map[string]netip.AddrPort),
-		limit: newRateLimiter(cfg.InviteRate, cfg.InviteBurst),
+		cfg:        cfg,
+		eng:        eng,
+		log:        slog.New(slog.DiscardHandler),
+		calls:      make(map[string]*Call),
+		trunkCalls: make(map[string]int),
+		addrs:      make(map[string]netip.AddrPort),
+		limit:      newRateLimiter(cfg.InviteRate, cfg.InviteBurst),
+		auth:       newAuthGuard(),
 	}
 	for _, o := range opts {
 		if err := o(s); err != nil {
@@ -330,6 +335,19 @@ func (s *Server) contact(transport string) sip.ContactHeader {
 		uri.UriParams.Add("transport", "tcp")
 	}
 	return sip.ContactHeader{Address: uri}
+}
+
+// localAddr is the address requests we originate are sent from: the
+// listener's IP (with any free port), so that on a multi-homed host the
+// peer sees the address it expects (a trunk's allowlist, an agent phone's
+// registration). Zero (the system's choice) when the listener's IP is
+// unspecified or not known yet.
+func (s *Server) localAddr(transport string) sip.Addr {
+	ap := s.Addr(transport)
+	if !ap.IsValid() || ap.Addr().IsUnspecified() {
+		return sip.Addr{}
+	}
+	return sip.Addr{IP: net.IP(ap.Addr().Unmap().AsSlice())}
 }
 
 func (s *Server) nextSessionID() uint64 { return s.sessSeed.Add(1) }

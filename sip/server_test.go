@@ -21,13 +21,15 @@ var loopback = netip.MustParseAddr("127.0.0.1") //nolint:gochecknoglobals // tes
 // recorder is a test Handler that keeps every digit per Call-ID until the
 // call ends, and an Observer that records end causes and rejections.
 type recorder struct {
-	mu       sync.Mutex
-	digits   map[string][]byte
-	causes   map[string]EndCause
-	rejected []int
-	started  int
-	hold     time.Duration // hang up after this long (0: wait for the peer)
-	ended    chan string
+	mu           sync.Mutex
+	digits       map[string][]byte
+	causes       map[string]EndCause
+	rejected     []int
+	reasons      []string
+	started      int
+	startedCalls []*Call
+	hold         time.Duration // hang up after this long (0: wait for the peer)
+	ended        chan string
 }
 
 func newRecorder() *recorder {
@@ -59,16 +61,33 @@ func (r *recorder) ServeCall(ctx context.Context, c *Call) {
 	}
 }
 
-func (r *recorder) InviteRejected(code int, _ error) {
+func (r *recorder) InviteRejected(code int, err error) {
 	r.mu.Lock()
 	r.rejected = append(r.rejected, code)
+	r.reasons = append(r.reasons, RejectReason(err))
 	r.mu.Unlock()
 }
 
-func (r *recorder) CallStarted(*Call) {
+func (r *recorder) rejectReasons() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.reasons...)
+}
+
+func (r *recorder) CallStarted(c *Call) {
 	r.mu.Lock()
 	r.started++
+	r.startedCalls = append(r.startedCalls, c)
 	r.mu.Unlock()
+}
+
+func (r *recorder) lastStarted() *Call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.startedCalls) == 0 {
+		return nil
+	}
+	return r.startedCalls[len(r.startedCalls)-1]
 }
 
 func (r *recorder) CallEnded(c *Call, cause EndCause) {

@@ -37,6 +37,9 @@ type Config struct {
 	// reveal (423) until the user unlocks it with the password. 0 never
 	// locks; a value at or above IdleTimeout never locks before logoff.
 	ScreenLock time.Duration
+	// Trunks reports SIP trunk health for GET /api/v1/trunks (ops, admin);
+	// nil answers an empty list.
+	Trunks TrunkSource
 }
 
 // withDefaults returns c with zero fields defaulted, or an error wrapping

@@ -217,6 +217,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/auth/lock", s.authedLock(s.handleLock, false, true, every...))
 	mux.Handle("POST /api/v1/auth/unlock", s.authedLock(s.handleUnlock, false, true, every...))
 	s.pages(mux)
+	mux.Handle("GET /api/v1/trunks", s.authed(s.handleTrunks, false, agents.RoleOps, agents.RoleAdmin))
 	return s.secure(mux)
 }
 

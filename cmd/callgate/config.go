@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/callgate/callgate/media"
+	"github.com/callgate/callgate/sip/trunk"
 	"gopkg.in/yaml.v3"
 )
 
@@ -53,6 +54,10 @@ type Config struct {
 	Policy PolicyConfig `yaml:"policy"`
 	// SIP signalling.
 	SIP SIPConfig `yaml:"sip"`
+	// Trunks are the carriers that may send calls; INVITEs from anywhere
+	// else (but registered agent phones) get 403. None: every INVITE but
+	// agents' gets 403.
+	Trunks []TrunkConfig `yaml:"trunks"`
 	// Media (RTP).
 	Media MediaConfig `yaml:"media"`
 	// HTTP API, UIs, /metrics and health.
@@ -67,6 +72,10 @@ type Config struct {
 	Twilio TwilioConfig `yaml:"twilio"`
 	// DrainTimeout is how long SIGTERM waits for calls to finish.
 	DrainTimeout time.Duration `yaml:"drain_timeout"`
+
+	// trunks are Trunks resolved (credentials read from the environment)
+	// by loadServeConfig.
+	trunks []trunk.Trunk
 }
 
 // SIPConfig configures signalling.
@@ -242,6 +251,16 @@ func fieldAtLine(n *yaml.Node, line int, prefix string) string {
 				return f
 			}
 		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			path := fmt.Sprintf("%s[%d]", prefix, i)
+			if c.Line == line && c.Kind == yaml.ScalarNode {
+				return path
+			}
+			if f := fieldAtLine(c, line, path); f != "" {
+				return f
+			}
+		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
@@ -353,6 +372,7 @@ func (c *Config) Validate() error {
 		bad("drain_timeout", "must not be negative")
 	}
 	c.Twilio.validate(c.HTTP.Addr, bad)
+	c.validateTrunks(bad)
 	return errors.Join(errs...)
 }
 

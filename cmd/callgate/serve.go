@@ -35,6 +35,7 @@ import (
 	"github.com/callgate/callgate/routing/store"
 	"github.com/callgate/callgate/routing/tags"
 	"github.com/callgate/callgate/sip"
+	"github.com/callgate/callgate/sip/trunk"
 	"github.com/callgate/callgate/web"
 	"github.com/callgate/callgate/web/twiliohook"
 	"github.com/redis/go-redis/v9"
@@ -113,7 +114,10 @@ func loadServeConfig(args []string, lookup func(string) (string, bool)) (Config,
 		cfg.Audit.Ledger = o.ledger
 	}
 	cfg.Twilio.applyEnv(lookup)
-	return cfg, cfg.Validate()
+	if err := cfg.Validate(); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.resolveTrunks(lookup)
 }
 
 func cmdServe(args []string) error {
@@ -159,6 +163,9 @@ type App struct {
 	hub     *web.Hub
 	web     *web.Server
 	metrics *metrics
+	trunks  *trunk.Table
+	monitor *trunk.Monitor
+	roster  *dispatch.RedisRoster
 	udp     net.PacketConn
 	tcp     net.Listener
 	http    *http.Server
@@ -219,9 +226,14 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	}
 	regs := registrations.New(a.rdb, demoHA1(cfg, agentDir))
 	roster := dispatch.NewRedisRoster(a.rdb, agentDir, regs)
+	a.roster = roster
+	if a.trunks, err = trunk.NewTable(cfg.trunks); err != nil {
+		return nil, fmt.Errorf("trunks: %w", err)
+	}
 	a.hub = web.NewHub()
 	callbackStore := dispatch.NewRedisCallbacks(a.rdb)
-	if a.web, err = web.New(web.Config{Demo: cfg.Demo, IdleTimeout: cfg.Agents.IdleLogoff, ScreenLock: cfg.Agents.ScreenLock}, agentDir, a.hub, presence{roster},
+	webCfg := web.Config{Demo: cfg.Demo, IdleTimeout: cfg.Agents.IdleLogoff, ScreenLock: cfg.Agents.ScreenLock, Trunks: trunkSource{a}}
+	if a.web, err = web.New(webCfg, agentDir, a.hub, presence{roster},
 		web.WithLogger(log), web.WithAudit(auditHook(a.ledger)), web.WithReveals(revealHook(a.ledger)),
 		web.WithAccounting(a.ledger), web.WithCallbacks(callbackStore)); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -244,6 +256,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 			Roster: roster, Screens: screens{a.hub}, Members: memberRecords{dir}, Policy: pol,
 			Ledger: ledger{a.ledger}, Queue: dispatch.NewRedisQueue(a.rdb),
 			RingTimeout: cfg.Agents.RingTimeout, WrapUp: cfg.Agents.WrapUp, Log: log.With("component", "dispatch"),
+			Observer: a.metrics,
 		}},
 	}
 
@@ -264,9 +277,13 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		sip.WithLogger(log),
 		sip.WithObserver(a.metrics),
 		sip.WithRegistrar(registrar{regs}),
+		sip.WithTrunks(a.trunks), // always: a source no trunk admits gets 403
 		sip.WithHandler(sip.HandlerFunc(a.serveCall)))
 	if err != nil {
 		return nil, err
+	}
+	if a.monitor, err = trunk.NewMonitor(a.trunks, a.sip, trunk.WithLogger(log), trunk.WithObserver(a.metrics)); err != nil {
+		return nil, fmt.Errorf("trunks: %w", err)
 	}
 	if a.udp, a.tcp, err = sip.Listen(ctx, cfg.SIP.Addr); err != nil {
 		return nil, fmt.Errorf("sip.addr: %w", err)
@@ -381,6 +398,13 @@ func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
 	}()
 	go func() { errc <- a.sip.ServeUDP(a.udp) }()
 	go func() { errc <- a.sip.ServeTCP(a.tcp) }()
+	monCtx, stopMonitor := context.WithCancel(ctx)
+	defer stopMonitor()
+	monDone := make(chan struct{})
+	go func() {
+		defer close(monDone)
+		_ = a.monitor.Run(monCtx) // OPTIONS to every trunk address until shutdown
+	}()
 	if a.http != nil {
 		go func() { errc <- a.http.Serve(a.httpLn) }()
 	}
@@ -390,7 +414,11 @@ func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
 		httpAddr = a.httpLn.Addr().String()
 	}
 	a.log.Info("callgate serving", "version", version, "sip", a.udp.LocalAddr().String(), "transports", "udp,tcp",
-		"http", httpAddr, "rtp_ports", a.cfg.Media.RTPPorts, "store", storeKind, "flows", strings.Join(a.flows.IDs(), ","), "demo", a.cfg.Demo)
+		"http", httpAddr, "rtp_ports", a.cfg.Media.RTPPorts, "store", storeKind, "flows", strings.Join(a.flows.IDs(), ","),
+		"trunks", strings.Join(trunkNames(a.trunks), ","), "demo", a.cfg.Demo)
+	if a.trunks.Len() == 0 {
+		a.log.Warn("no trunks configured: every INVITE except from registered agent phones gets 403")
+	}
 
 	var runErr error
 	select {
@@ -405,6 +433,8 @@ func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
 		}
 	}
 	a.log.Info("callgate stopping", "active_calls", a.sip.ActiveCalls())
+	stopMonitor()
+	<-monDone // probes use the SIP user agent that Shutdown closes
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := a.sip.Shutdown(sctx); err != nil {

@@ -52,10 +52,6 @@ func demoWith(t *testing.T, extra string) string {
 	return path
 }
 
-func envOf(kv map[string]string) func(string) (string, bool) {
-	return func(k string) (string, bool) { v, ok := kv[k]; return v, ok }
-}
-
 func TestTwilioConfig(t *testing.T) {
 	secretEnv := map[string]string{envTwilioKeySecret: verifytest.APIKeySecret}
 	t.Run("off unless configured", func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/callgate/callgate/audit"
 	"github.com/callgate/callgate/routing/dispatch"
+	"github.com/callgate/callgate/sip/trunk"
 	"github.com/callgate/callgate/web"
 )
 
@@ -59,7 +60,63 @@ func auditHook(l *audit.Ledger) func(kind, actor string, detail map[string]strin
 	}
 }
 
+// trunkSource adapts the trunk monitor and the SIP server's per-trunk
+// call counts to web.TrunkSource.
+type trunkSource struct{ a *App }
+
+func (t trunkSource) Trunks(context.Context) []web.Trunk {
+	if t.a.monitor == nil {
+		return nil
+	}
+	var calls map[string]int
+	if t.a.sip != nil {
+		calls = t.a.sip.TrunkCalls()
+	}
+	snap := t.a.monitor.Snapshot()
+	out := make([]web.Trunk, 0, len(snap))
+	for _, st := range snap {
+		wt := web.Trunk{
+			Name: st.Name, Transport: st.Transport, Status: st.State.String(),
+			ActiveCalls: calls[st.Name], MaxCalls: st.MaxCalls, ProbeIntervalMS: st.Interval.Milliseconds(),
+			Addresses: make([]web.TrunkAddress, 0, len(st.Addresses)),
+		}
+		for _, ad := range st.Addresses {
+			hist := ad.RTTHistory()
+			ms := make([]float64, len(hist))
+			for i, d := range hist {
+				ms[i] = millis(d)
+			}
+			wt.Addresses = append(wt.Addresses, web.TrunkAddress{
+				Address: ad.Address, Status: ad.State.String(), LastCode: ad.LastCode, RTTMS: millis(ad.LastRTT),
+				ConsecutiveFailures: ad.Failures, Probes: ad.Probes,
+				LastProbe: timePtr(ad.LastProbe), LastChange: timePtr(ad.LastChange), RTTHistoryMS: ms,
+			})
+		}
+		out = append(out, wt)
+	}
+	return out
+}
+
+func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func trunkNames(t *trunk.Table) []string {
+	names := make([]string, 0, t.Len())
+	for _, tr := range t.Trunks() {
+		names = append(names, tr.Name)
+	}
+	return names
+}
+
 var (
 	_ web.Presence     = presence{}
 	_ dispatch.Screens = screens{}
+	_ web.TrunkSource  = trunkSource{}
 )

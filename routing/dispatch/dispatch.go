@@ -133,6 +133,29 @@ type Request struct {
 	OnPosition func(place int)
 }
 
+// Queue outcomes given to Observer.Dequeued (bounded metric labels).
+const (
+	OutcomeAnswered  = "answered"  // an agent answered
+	OutcomeTimeout   = "timeout"   // no agent answered within the request's MaxWait
+	OutcomeAbandoned = "abandoned" // the caller hung up while waiting
+	OutcomeCancelled = "cancelled" // the call's context ended (shutdown)
+)
+
+// Outcomes lists every queue outcome.
+func Outcomes() []string {
+	return []string{OutcomeAnswered, OutcomeTimeout, OutcomeAbandoned, OutcomeCancelled}
+}
+
+// Observer is told when calls start and stop waiting in a queue (queue
+// depth and wait time metrics). Methods must not block.
+type Observer interface {
+	// Queued is called when a call starts waiting for an agent.
+	Queued(queue string)
+	// Dequeued is called once for each Queued call, when it stops
+	// waiting, with one of the Outcome* values and how long it waited.
+	Dequeued(queue, outcome string, waited time.Duration)
+}
+
 // Dispatcher connects calls to agents.
 type Dispatcher struct {
 	Roster  Roster
@@ -147,6 +170,8 @@ type Dispatcher struct {
 	// The agent ends it early by setting the web status available.
 	WrapUp time.Duration
 	Log    *slog.Logger
+	// Observer, when set, is told about queued calls.
+	Observer Observer
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -196,6 +221,20 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 			}
 		}()
 	}
+	outcome := OutcomeCancelled
+	leave := func(string) {}
+	if d.Observer != nil {
+		start := now()
+		d.Observer.Queued(req.Queue)
+		left := false
+		leave = func(o string) {
+			if !left {
+				left = true
+				d.Observer.Dequeued(req.Queue, o, now().Sub(start))
+			}
+		}
+		defer func() { leave(outcome) }()
+	}
 	var res Result
 	lastPlace := -1
 	pause := func() error {
@@ -203,8 +242,10 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-c.Done():
+			outcome = OutcomeAbandoned
 			return ErrCallerGone
 		case <-wait:
+			outcome = OutcomeTimeout
 			return ErrNoAgent
 		case <-time.After(retryEvery):
 			return nil
@@ -215,8 +256,10 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 		case <-ctx.Done():
 			return res, ctx.Err()
 		case <-c.Done():
+			outcome = OutcomeAbandoned
 			return res, ErrCallerGone
 		case <-wait:
+			outcome = OutcomeTimeout
 			return res, ErrNoAgent
 		default:
 		}
@@ -275,6 +318,8 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 		if d.Queue != nil {
 			_ = d.Queue.Leave(ctx, req.Queue, c.CallID())
 		}
+		outcome = OutcomeAnswered
+		leave(outcome)
 		d.showScreen(ctx, log, c.CallID(), cand, req)
 		select {
 		case <-leg.Done():

@@ -349,3 +349,83 @@ func TestSensitiveFieldsAreMarked(t *testing.T) {
 	assert.Equal(t, []string{"balance"}, pop.Sensitive, "claims is granted but absent from the record; plan and name are not sensitive")
 	require.NoError(t, c.Hangup(context.Background()))
 }
+
+type queueEvent struct {
+	queue, outcome string
+	waited         time.Duration
+}
+
+type queueRecorder struct {
+	mu     sync.Mutex
+	queued []string
+	left   []queueEvent
+}
+
+func (q *queueRecorder) Queued(queue string) {
+	q.mu.Lock()
+	q.queued = append(q.queued, queue)
+	q.mu.Unlock()
+}
+func (q *queueRecorder) Dequeued(queue, outcome string, waited time.Duration) {
+	q.mu.Lock()
+	q.left = append(q.left, queueEvent{queue, outcome, waited})
+	q.mu.Unlock()
+}
+
+func (q *queueRecorder) events() ([]string, []queueEvent) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return append([]string(nil), q.queued...), append([]queueEvent(nil), q.left...)
+}
+
+func TestObserverSeesEachQueuedCallLeaveOnce(t *testing.T) {
+	tests := []struct {
+		name    string
+		answer  map[string]bool
+		maxWait time.Duration
+		act     func(c *fakeCaller, cancel context.CancelFunc)
+		want    string
+	}{
+		{"answered", map[string]bool{"sip:carol@phone": true}, 0, func(c *fakeCaller, _ context.CancelFunc) {
+			require.Eventually(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return c.leg != nil }, 3*time.Second, 5*time.Millisecond)
+			_ = c.leg.Hangup(context.Background())
+		}, OutcomeAnswered},
+		{"timeout", map[string]bool{}, 300 * time.Millisecond, func(*fakeCaller, context.CancelFunc) {}, OutcomeTimeout},
+		{"abandoned", map[string]bool{}, 0, func(c *fakeCaller, _ context.CancelFunc) {
+			time.Sleep(50 * time.Millisecond)
+			_ = c.Hangup(context.Background())
+		}, OutcomeAbandoned},
+		{"cancelled", map[string]bool{}, 0, func(_ *fakeCaller, cancel context.CancelFunc) {
+			time.Sleep(50 * time.Millisecond)
+			cancel()
+		}, OutcomeCancelled},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, _, _, _ := setup(t)
+			obs := &queueRecorder{}
+			d.Observer = obs
+			c := &fakeCaller{id: "call-" + tc.name, done: make(chan struct{}), answer: tc.answer}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				_, _ = d.Connect(ctx, c, Request{Queue: "scheduling", Requirement: agents.Requirement{Skills: []string{"scheduling"}}, MaxWait: tc.maxWait, Tags: verifiedScheduling()})
+			}()
+			tc.act(c, cancel)
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("Connect did not return")
+			}
+			queued, left := obs.events()
+			assert.Equal(t, []string{"scheduling"}, queued)
+			require.Len(t, left, 1)
+			assert.Equal(t, "scheduling", left[0].queue)
+			assert.Equal(t, tc.want, left[0].outcome)
+			assert.Positive(t, left[0].waited)
+			assert.Contains(t, Outcomes(), left[0].outcome)
+		})
+	}
+}

@@ -97,16 +97,17 @@ func (r *RedisRoster) State(ctx context.Context, username string) (string, error
 	return stateOf(m, r.now()), nil
 }
 
-// stateOf derives an agent's state from its presence hash.
+// stateOf derives an agent's state (one of AgentStates) from its presence
+// hash.
 func stateOf(m map[string]string, now time.Time) string {
 	wrap, _ := strconv.ParseInt(m["wrap_until"], 10, 64)
 	switch {
 	case m["call"] != "":
-		return "on_call"
-	case m["status"] == "" || m["status"] == "offline":
-		return "offline"
+		return AgentOnCall
+	case m["status"] != AgentAvailable && m["status"] != AgentAway:
+		return AgentOffline
 	case wrap > now.UnixMilli():
-		return "wrap_up"
+		return AgentWrapUp
 	default:
 		return m["status"]
 	}
@@ -142,6 +143,46 @@ func (r *RedisRoster) Candidates(ctx context.Context) ([]agents.Candidate, error
 			Available: m["status"] == "available" && state != "wrap_up", Reachable: reachable,
 			IdleSince: time.Unix(since, 0), OnCall: m["call"] != "",
 		})
+	}
+	return out, nil
+}
+
+// Agent states counted by States (bounded metric labels).
+const (
+	AgentOffline   = "offline"   // no web status, or signed out
+	AgentAway      = "away"      // signed in, not taking calls
+	AgentAvailable = "available" // ready for calls (whether or not the phone is reachable)
+	AgentOnCall    = "on_call"   // ringing or on a call, whatever the web status
+	AgentWrapUp    = "wrap_up"   // after a call, until wrap-up ends or the agent chooses available
+)
+
+// AgentStates lists every state States counts.
+func AgentStates() []string {
+	return []string{AgentOffline, AgentAway, AgentAvailable, AgentOnCall, AgentWrapUp}
+}
+
+// States counts the agents who take calls (agents and supervisors) by
+// state, in one pipeline. Every state is present, zero or not.
+func (r *RedisRoster) States(ctx context.Context) (map[string]int, error) {
+	out := make(map[string]int, 5)
+	for _, s := range AgentStates() {
+		out[s] = 0
+	}
+	var cmds []*redis.MapStringStringCmd
+	_, err := r.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, a := range r.dir {
+			if a.Role == agents.RoleAgent || a.Role == agents.RoleSupervisor {
+				cmds = append(cmds, p.HGetAll(ctx, agentKey(a.Username)))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dispatch: agent states: %w", err)
+	}
+	now := r.now()
+	for _, c := range cmds {
+		out[stateOf(c.Val(), now)]++
 	}
 	return out, nil
 }

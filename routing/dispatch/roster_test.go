@@ -43,6 +43,10 @@ func TestRedisRoster(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "sip:alice@127.0.0.1:5070", contact)
 
+	states, err := r.States(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{AgentAvailable: 1, AgentAway: 1, AgentOffline: 1, AgentOnCall: 0, AgentWrapUp: 0}, states, "alice, bob, sam (no status); ada and otto take no calls")
+
 	state := func(u string) agents.Candidate {
 		t.Helper()
 		cands, err := r.Candidates(ctx)
@@ -68,6 +72,10 @@ func TestRedisRoster(t *testing.T) {
 	st, err := r.State(ctx, "alice")
 	require.NoError(t, err)
 	assert.Equal(t, "on_call", st)
+	states, err = r.States(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, states[AgentOnCall])
+	assert.Equal(t, 0, states[AgentAvailable])
 
 	require.NoError(t, r.Release(ctx, "alice", "call-10", time.Time{}), "releasing another call's claim is a no-op")
 	assert.True(t, state("alice").OnCall)
@@ -79,6 +87,8 @@ func TestRedisRoster(t *testing.T) {
 	assert.True(t, a.IdleSince.After(t0), "idle again from the end of the call")
 	st, _ = r.State(ctx, "alice")
 	assert.Equal(t, "wrap_up", st)
+	states, _ = r.States(ctx)
+	assert.Equal(t, 1, states[AgentWrapUp])
 
 	require.NoError(t, r.SetStatus(ctx, "alice", "available", time.Now()))
 	assert.True(t, state("alice").Available, "choosing available ends wrap-up early")
