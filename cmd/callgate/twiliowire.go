@@ -112,6 +112,14 @@ func newTwilioMetrics(reg *prometheus.Registry) *twilioMetrics {
 		}, []string{"status"}),
 	}
 	reg.MustRegister(m.rejected, m.status)
+	// Known label values start at zero, so the series exist before the
+	// first webhook (and rate() works from the start).
+	for _, r := range twiliohook.Reasons() {
+		m.rejected.WithLabelValues(r)
+	}
+	for _, s := range twiliohook.Statuses() {
+		m.status.WithLabelValues(s)
+	}
 	return m
 }
 
