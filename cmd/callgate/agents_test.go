@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/callgate/callgate/audit"
+	"github.com/callgate/callgate/routing/agents"
+	"github.com/callgate/callgate/routing/registrations"
+	"github.com/callgate/callgate/sip"
 	"github.com/callgate/callgate/sip/siptest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -166,4 +169,30 @@ func keys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+func TestAgentHA1(t *testing.T) {
+	ha1 := registrations.HA1("carol", sip.DefaultRealm, "correct horse battery staple")
+	dir := []agents.Agent{{Username: "carol", Role: agents.RoleAgent, SIPHA1: ha1}, {Username: "dave", Role: agents.RoleAgent}}
+	for _, tc := range []struct {
+		name, user, realm string
+		demo              bool
+		want              string
+		ok                bool
+	}{
+		{"directory secret", "carol", sip.DefaultRealm, false, ha1, true},
+		{"directory secret wins in demo mode", "carol", sip.DefaultRealm, true, ha1, true},
+		{"another realm cannot use it", "carol", "other", false, ha1, false},
+		{"no secret outside demo mode: cannot register", "dave", sip.DefaultRealm, false, "", false},
+		{"demo password in demo mode", "dave", sip.DefaultRealm, true, registrations.HA1("dave", sip.DefaultRealm, "dave-demo-1"), true},
+		{"not in the directory", "mallory", sip.DefaultRealm, true, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := agentHA1(Config{Demo: tc.demo}, dir)(tc.user, tc.realm)
+			assert.Equal(t, tc.ok, ok)
+			if ok {
+				assert.Equal(t, tc.want, got)
+			}
+		})
+	}
 }

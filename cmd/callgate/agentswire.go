@@ -68,19 +68,26 @@ func loadPolicy(cfg Config) (*policy.Policy, error) {
 	return p, nil
 }
 
-// demoHA1 gives demo agents their SIP digest secret, the demo password
-// "<name>-demo-1"; outside demo mode phones need a static contact (a
-// directory field for digest secrets is future work).
-func demoHA1(cfg Config, dir []agents.Agent) registrations.HA1Func {
-	users := map[string]bool{}
+// agentHA1 gives each agent's phone its SIP digest secret: the
+// directory's sip_ha1 (computed for realm sip.DefaultRealm), or in demo
+// mode the demo password "<name>-demo-1". An agent with neither cannot
+// REGISTER (a static contact still routes to it).
+func agentHA1(cfg Config, dir []agents.Agent) registrations.HA1Func {
+	byName := make(map[string]agents.Agent, len(dir))
 	for _, a := range dir {
-		users[a.Username] = true
+		byName[a.Username] = a
 	}
 	return func(username, realm string) (string, bool) {
-		if !cfg.Demo || !users[username] {
+		a, ok := byName[username]
+		switch {
+		case !ok:
 			return "", false
+		case a.SIPHA1 != "":
+			return a.SIPHA1, realm == sip.DefaultRealm
+		case cfg.Demo:
+			return registrations.HA1(username, realm, username+"-demo-1"), true
 		}
-		return registrations.HA1(username, realm, username+"-demo-1"), true
+		return "", false
 	}
 }
 

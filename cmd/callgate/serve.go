@@ -224,7 +224,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if a.ledger, err = audit.Open(cfg.Audit.Ledger); err != nil {
 		return nil, fmt.Errorf("audit.ledger: %w", err)
 	}
-	regs := registrations.New(a.rdb, demoHA1(cfg, agentDir))
+	regs := registrations.New(a.rdb, agentHA1(cfg, agentDir))
 	roster := dispatch.NewRedisRoster(a.rdb, agentDir, regs)
 	a.roster = roster
 	if a.trunks, err = trunk.NewTable(cfg.trunks); err != nil {

@@ -29,6 +29,9 @@ type Agent struct {
 	PasswordHash string   // argon2id PHC string; see VerifyPassword
 	TOTPSecret   string   // optional base32 TOTP secret (RFC 6238), "" for none
 	Contact      string   // optional static SIP contact, e.g. sip:alice@192.0.2.10:5060
+	// SIPHA1 is the phone's digest secret for REGISTER (hex MD5 of
+	// username:realm:password), "" when the phone does not register.
+	SIPHA1 string
 }
 
 // String names the agent and role only: an Agent never prints its

@@ -20,8 +20,8 @@ const (
 )
 
 var (
-	dirKeys   = []string{"version", "agents"}                                                                 //nolint:gochecknoglobals // read-only
-	agentKeys = []string{"username", "role", "skills", "clinical", "password_hash", "totp_secret", "contact"} //nolint:gochecknoglobals // read-only
+	dirKeys   = []string{"version", "agents"}                                                                            //nolint:gochecknoglobals // read-only
+	agentKeys = []string{"username", "role", "skills", "clinical", "password_hash", "totp_secret", "contact", "sip_ha1"} //nolint:gochecknoglobals // read-only
 )
 
 // ParseDirectory reads an agent directory from YAML:
@@ -35,6 +35,7 @@ var (
 //	    password_hash: "$argon2id$v=19$m=19456,t=2,p=1$..."
 //	    totp_secret: ...               # optional, base32, at least 128 bits
 //	    contact: "sip:alice@192.0.2.10:5060"  # optional static SIP contact
+//	    sip_ha1: 9f0e...                # optional phone digest secret: hex MD5 of username:callgate:password
 //
 // It is strict: unknown and repeated keys, anchors and aliases are errors,
 // and so is a password hash that is not a canonical argon2id PHC string or
@@ -42,7 +43,8 @@ var (
 // memory × passes at least 35840, a salt of 16 bytes or more). The error
 // is a *ParseError for the first problem, at its line and column, wrapping
 // ErrInvalidDirectory and the problem's class. Messages quote usernames,
-// roles, skills and contacts, never password hashes or TOTP secrets.
+// roles, skills and contacts, never password hashes, TOTP secrets or
+// SIP digest secrets.
 func ParseDirectory(src []byte) ([]Agent, error) {
 	root, err := decodeRoot(src)
 	if err != nil {
@@ -134,8 +136,10 @@ func parseAgent(v *yaml.Node, n int) (Agent, *yaml.Node, error) {
 			err = parseHash(val, what, &a)
 		case "totp_secret":
 			err = parseTOTP(val, what, &a)
-		default: // contact
+		case "contact":
 			err = parseContact(val, what, &a)
+		default: // sip_ha1
+			err = parseHA1(val, what, &a)
 		}
 		if err != nil {
 			return Agent{}, nil, err
@@ -233,6 +237,20 @@ func parseContact(v *yaml.Node, what string, a *Agent) error {
 		return errAt(v, ErrInvalidContact, "%s: contact %s must be a sip: or sips: URI such as sip:alice@192.0.2.10:5060", what, quote(s))
 	}
 	a.Contact = s
+	return nil
+}
+
+// parseHA1 reads a phone's SIP digest secret: 32 hex digits, the MD5 of
+// "username:realm:password" (RFC 2617 HA1).
+func parseHA1(v *yaml.Node, what string, a *Agent) error {
+	s, err := scalar(v, what+" sip_ha1")
+	if err != nil {
+		return err
+	}
+	if len(s) != 32 || strings.Trim(strings.ToLower(s), "0123456789abcdef") != "" {
+		return errAt(v, ErrInvalidHA1, "%s: sip_ha1 must be 32 hex digits, the MD5 of username:realm:password", what)
+	}
+	a.SIPHA1 = strings.ToLower(s)
 	return nil
 }
 

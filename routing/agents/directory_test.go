@@ -40,7 +40,7 @@ func TestParseDirectoryErrors(t *testing.T) {
 		{name: "agents not a list", src: doc("version: 1", "agents: {alice: {}}"), class: agents.ErrSyntax, wantPos: "2:9", want: "agents must be a list such as [a, b], not a mapping"},
 		{name: "agent not a mapping", src: doc("version: 1", "agents: [alice]"), class: agents.ErrSyntax, wantPos: "2:10", want: `agent 1 must be a mapping, not "alice"`},
 		{name: "unknown agent key", src: dir("    skils: [billing]"), class: agents.ErrUnknownKey, wantPos: "6:5",
-			want: `unknown key "skils" in agent 1; it has username, role, skills, clinical, password_hash, totp_secret, contact; did you mean "skills"?`},
+			want: `unknown key "skils" in agent 1; it has username, role, skills, clinical, password_hash, totp_secret, contact, sip_ha1; did you mean "skills"?`},
 		{name: "repeated agent key", src: dir("    role: ops"), class: agents.ErrDuplicate, wantPos: "6:5", want: `agent 1 has "role" twice (first at 4:5)`},
 		{name: "no username", src: doc("version: 1", "agents:", "  - role: agent"), class: agents.ErrMissingKey, wantPos: "3:5", want: "agent 1 has no username"},
 		{name: "username with capitals", src: doc(append([]string{"version: 1", "agents:"}, agentLines("Alice")...)...), class: agents.ErrInvalidUsername, wantPos: "3:15",
@@ -92,6 +92,10 @@ func TestParseDirectoryErrors(t *testing.T) {
 			want: `agent 1 (alice): contact "sip:alice@host:99999" must be a sip: or sips: URI such as sip:alice@192.0.2.10:5060`},
 		{name: "contact with a space", src: dir("    contact: \"sip:alice@host x\""), class: agents.ErrInvalidContact, wantPos: "6:14",
 			want: `agent 1 (alice): contact "sip:alice@host x" must be a sip: or sips: URI such as sip:alice@192.0.2.10:5060`},
+		{name: "sip_ha1 too short", src: dir("    sip_ha1: abc123"), class: agents.ErrInvalidHA1, wantPos: "6:14",
+			want: "agent 1 (alice): sip_ha1 must be 32 hex digits, the MD5 of username:realm:password"},
+		{name: "sip_ha1 not hex", src: dir("    sip_ha1: 0123456789abcdef0123456789abcdeg"), class: agents.ErrInvalidHA1, wantPos: "6:14",
+			want: "agent 1 (alice): sip_ha1 must be 32 hex digits, the MD5 of username:realm:password"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -139,6 +143,8 @@ func TestParseDirectoryValid(t *testing.T) {
 		},
 		{name: "padded TOTP secret", src: dir("    totp_secret: " + padded),
 			want: []agents.Agent{{Username: "alice", Role: "agent", PasswordHash: goodHash, TOTPSecret: padded}}},
+		{name: "sip_ha1, upper case", src: dir("    sip_ha1: 0123456789ABCDEF0123456789abcdef"),
+			want: []agents.Agent{{Username: "alice", Role: "agent", PasswordHash: goodHash, SIPHA1: "0123456789abcdef0123456789abcdef"}}},
 		{name: "contact host only", src: dir("    contact: sip:192.0.2.10"),
 			want: []agents.Agent{{Username: "alice", Role: "agent", PasswordHash: goodHash, Contact: "sip:192.0.2.10"}}},
 		{name: "empty skills", src: dir("    skills: []"), want: []agents.Agent{{Username: "alice", Role: "agent", PasswordHash: goodHash}}},
@@ -156,13 +162,15 @@ func TestParseDirectoryValid(t *testing.T) {
 
 // TestAgentNeverPrintsSecrets checks fmt verbs and slog.
 func TestAgentNeverPrintsSecrets(t *testing.T) {
-	a := agents.Agent{Username: "alice", Role: "agent", Skills: []string{"billing"}, PasswordHash: goodHash, TOTPSecret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}
+	a := agents.Agent{Username: "alice", Role: "agent", Skills: []string{"billing"}, PasswordHash: goodHash, TOTPSecret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+		SIPHA1: "5ec12e7f0a1c4d2b8e9f00112233aabb"}
 	var buf bytes.Buffer
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("login", "agent", a)
 	for _, out := range []string{fmt.Sprint(a), fmt.Sprintf("%+v", a), fmt.Sprintf("%#v", a), fmt.Sprintf("%v", []agents.Agent{a}), buf.String()} {
 		assert.Contains(t, out, "alice")
 		assert.NotContains(t, out, "argon2id")
 		assert.NotContains(t, out, "JBSWY3DP")
+		assert.NotContains(t, out, "5ec12e7f")
 	}
 	assert.Contains(t, buf.String(), `"mfa":true`)
 }

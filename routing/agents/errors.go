@@ -51,6 +51,9 @@ var (
 	// upper case) of 16 to 64 bytes. Messages never quote the secret.
 	ErrInvalidTOTPSecret = errors.New("invalid TOTP secret")
 
+	// ErrInvalidHA1 means a sip_ha1 is not 32 hex digits.
+	ErrInvalidHA1 = errors.New("invalid sip_ha1")
+
 	// ErrInvalidContact means a static contact is not a sip: or sips: URI.
 	ErrInvalidContact = errors.New("invalid contact")
 
