@@ -13,6 +13,7 @@ import (
 
 	"github.com/callgate/callgate/audit"
 	"github.com/callgate/callgate/routing/agents"
+	"github.com/callgate/callgate/routing/policy"
 	"github.com/callgate/callgate/routing/registrations"
 	"github.com/callgate/callgate/sip"
 	"github.com/callgate/callgate/sip/siptest"
@@ -146,6 +147,10 @@ func TestSIPpCallReachesAgentScreen(t *testing.T) {
 	raw, err := os.ReadFile(ledgerPath)
 	require.NoError(t, err)
 	assert.Contains(t, string(raw), `"fields":["appointments","name","phone"]`)
+	pol, err := policy.LoadDemo()
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), `"kind":"policy_publish","actor":"callgate","policy":"`+pol.ID()+`"`, "the policy in force is recorded at startup")
+	assert.Contains(t, string(raw), `"policy":"`+pol.ID()+`","detail":{"reason":"rule full/self/scheduling"}`, "each disclosure names it")
 	assert.Contains(t, string(raw), `"actor":"alice"`)
 	for _, v := range pop.Context {
 		assert.NotContains(t, string(raw), v, "values never go in the ledger")

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/callgate/callgate/audit"
@@ -66,6 +65,21 @@ func loadPolicy(cfg Config) (*policy.Policy, error) {
 		return nil, fmt.Errorf("policy.file: %s: %w", cfg.Policy.File, err)
 	}
 	return p, nil
+}
+
+// recordPolicy writes which disclosure policy this process enforces from
+// now on (a policy_publish entry: its ID, where it came from), so the
+// ledger names the policy behind every later disclosure.
+func recordPolicy(ctx context.Context, l *audit.Ledger, cfg Config, p *policy.Policy) error {
+	source := "demo"
+	if cfg.Policy.File != "" {
+		source = "file"
+	}
+	_, err := l.Append(ctx, audit.Entry{
+		Kind: audit.KindPolicyPublish, Actor: "callgate", Policy: p.ID(),
+		Detail: map[string]string{"reason": "startup", "source": source},
+	})
+	return err
 }
 
 // agentHA1 gives each agent's phone its SIP digest secret: the
@@ -175,7 +189,7 @@ func (x ledger) Disclosed(ctx context.Context, d dispatch.Disclosure) error {
 	}
 	_, err := x.l.Append(ctx, audit.Entry{
 		Kind: audit.KindDisclosure, Actor: d.Agent, CallID: d.CallID, Subject: d.Subject,
-		Purpose: d.Purpose, Fields: d.Fields, Policy: strconv.Itoa(d.PolicyVersion),
+		Purpose: d.Purpose, Fields: d.Fields, Policy: d.Policy,
 		Detail: map[string]string{"reason": d.Reason},
 	})
 	return err

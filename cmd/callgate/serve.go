@@ -224,6 +224,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if a.ledger, err = audit.Open(cfg.Audit.Ledger); err != nil {
 		return nil, fmt.Errorf("audit.ledger: %w", err)
 	}
+	if err := recordPolicy(ctx, a.ledger, cfg, pol); err != nil {
+		return nil, fmt.Errorf("audit.ledger: %w", err)
+	}
 	regs := registrations.New(a.rdb, agentHA1(cfg, agentDir))
 	roster := dispatch.NewRedisRoster(a.rdb, agentDir, regs)
 	a.roster = roster

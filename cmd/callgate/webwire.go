@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/callgate/callgate/audit"
@@ -27,7 +26,7 @@ func (s screens) Pop(username string, p dispatch.Pop) {
 		Purpose: p.Purpose, RecordingConsent: p.RecordingConsent,
 		Restrictions: nonNil(p.Restrictions), Flags: nonNil(p.Flags),
 		Banner: p.Banner, Notices: p.Notices, Context: p.Context,
-		Sensitive: nonNil(p.Sensitive), Subject: p.Subject, Policy: strconv.Itoa(p.PolicyVersion),
+		Sensitive: nonNil(p.Sensitive), Subject: p.Subject, Policy: p.Policy,
 	})
 }
 

@@ -83,7 +83,8 @@ type Screens interface {
 }
 
 // Pop is a screen pop: the call's tags and the permitted member fields.
-// Subject and PolicyVersion are for the ledger entries of reveals.
+// Subject and Policy (the policy's ID) are for the ledger entries of
+// reveals.
 type Pop struct {
 	CallID            string
 	VerificationLevel string
@@ -97,7 +98,7 @@ type Pop struct {
 	Context           map[string]string
 	Sensitive         []string // Context fields hidden until revealed
 	Subject           string
-	PolicyVersion     int
+	Policy            string
 }
 
 // Members returns member records for the screen.
@@ -114,7 +115,7 @@ type Ledger interface {
 type Disclosure struct {
 	Agent, CallID, Subject, Purpose, Reason string
 	Fields                                  []string
-	PolicyVersion                           int
+	Policy                                  string // the policy's ID
 }
 
 // Request is a call to connect.
@@ -385,12 +386,12 @@ func (d *Dispatcher) showScreen(ctx context.Context, log *slog.Logger, callID st
 		CallID: callID, VerificationLevel: t["verification_level"], CallerRole: t["caller_role"],
 		Purpose: t["purpose"], RecordingConsent: t["recording_consent"],
 		Restrictions: call.Restrictions, Flags: call.Flags, Banner: dec.Banner, Notices: dec.Notices,
-		Context: ctxFields, Sensitive: sensitive, Subject: t["subject"], PolicyVersion: d.Policy.Version,
+		Context: ctxFields, Sensitive: sensitive, Subject: t["subject"], Policy: d.Policy.ID(),
 	})
 	if d.Ledger != nil {
 		err := d.Ledger.Disclosed(ctx, Disclosure{
 			Agent: a.Username, CallID: callID, Subject: t["subject"], Purpose: t["purpose"],
-			Reason: dec.Reason, Fields: sortedCopy(fields), PolicyVersion: d.Policy.Version,
+			Reason: dec.Reason, Fields: sortedCopy(fields), Policy: d.Policy.ID(),
 		})
 		if err != nil {
 			log.Warn("disclosure ledger write failed", "error", err)

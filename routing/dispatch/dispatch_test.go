@@ -196,7 +196,7 @@ func TestConnectRingsInOrderAndShowsThePermittedFields(t *testing.T) {
 	assert.Empty(t, pop.Sensitive, "scheduling shows no sensitive field")
 	assert.Equal(t, maria, pop.Subject)
 	assert.Equal(t, Disclosure{Agent: "alice", CallID: "call-1", Subject: maria, Purpose: "scheduling", Reason: ledger.ds[0].Reason,
-		Fields: []string{"appointments", "name", "phone"}, PolicyVersion: d.Policy.Version}, ledger.ds[0])
+		Fields: []string{"appointments", "name", "phone"}, Policy: d.Policy.ID()}, ledger.ds[0])
 }
 
 func TestUnverifiedCallerGetsAnEmptyScreen(t *testing.T) {

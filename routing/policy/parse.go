@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,7 +46,8 @@ func Parse(src []byte) (*Policy, error) {
 	}); err != nil {
 		return nil, err
 	}
-	p := &Policy{}
+	sum := sha256.Sum256(src)
+	p := &Policy{id: "sha256:" + hex.EncodeToString(sum[:])}
 	if p.Version, err = version(root, top["version"]); err != nil {
 		return nil, err
 	}

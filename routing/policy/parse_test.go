@@ -336,6 +336,10 @@ func TestDemoPolicy(t *testing.T) {
 	src[0] = 'X'
 	assert.NotEqual(t, src, policy.DemoSource(), "DemoSource returns a copy")
 	assert.Equal(t, []string{"balance", "claims", "dob", "lab_results", "prescriptions"}, p.Sensitive())
+	assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, p.ID())
+	edited, err := policy.Parse(append(policy.DemoSource(), "\n# a comment\n"...))
+	require.NoError(t, err)
+	assert.NotEqual(t, p.ID(), edited.ID(), "the ID names the exact text")
 	assert.True(t, p.IsSensitive("lab_results"))
 	assert.False(t, p.IsSensitive("name"))
 	assert.False(t, p.IsSensitive("ssn"))

@@ -11,6 +11,8 @@ type Policy struct {
 	// Version is the format version of the source (1).
 	Version int
 
+	id string // "sha256:" and the hex SHA-256 of the source
+
 	fields []string       // member fields as declared; bit i is fields[i]
 	index  map[string]int // field name → bit
 	sorted []int          // bits in field-name order, for Decision.Fields
@@ -52,6 +54,11 @@ type condition struct {
 
 // Fields returns the member fields the policy knows, in declared order.
 func (p *Policy) Fields() []string { return slices.Clone(p.fields) }
+
+// ID identifies the exact policy text: "sha256:" and the hex SHA-256 of
+// the source it was parsed from. The ledger records it with every
+// disclosure, so an accounting names the policy that permitted it.
+func (p *Policy) ID() string { return p.id }
 
 // Sensitive returns the fields the agent page hides until the agent asks
 // to reveal one, sorted by name; nil when none.
