@@ -62,6 +62,9 @@ type Roster interface {
 	// Claim marks the agent busy with callID, atomically: it reports false
 	// when another call (perhaps on another node) holds the agent.
 	Claim(ctx context.Context, username, callID string) (bool, error)
+	// Answered records that the agent's phone answered callID (the agent
+	// goes from ringing to on a call).
+	Answered(ctx context.Context, username, callID string) error
 	// Release frees the agent from callID (a no-op when another call holds
 	// it); the agent is in wrap-up, not offered calls, until wrapUntil.
 	Release(ctx context.Context, username, callID string, wrapUntil time.Time) error
@@ -316,6 +319,9 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 			continue
 		}
 		res.Agent = cand.Username
+		if err := d.Roster.Answered(ctx, cand.Username, c.CallID()); err != nil {
+			log.Warn("mark agent answered", "agent", cand.Username, "error", err)
+		}
 		if d.Queue != nil {
 			_ = d.Queue.Leave(ctx, req.Queue, c.CallID())
 		}

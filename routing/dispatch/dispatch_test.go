@@ -59,10 +59,11 @@ func (c *fakeCaller) Connect(_ context.Context, target string, _ time.Duration) 
 }
 
 type fakeRoster struct {
-	mu     sync.Mutex
-	cands  []agents.Candidate
-	oncall map[string]string
-	wraps  map[string]time.Time
+	mu       sync.Mutex
+	cands    []agents.Candidate
+	oncall   map[string]string
+	wraps    map[string]time.Time
+	answered map[string]string
 }
 
 func (r *fakeRoster) Candidates(context.Context) ([]agents.Candidate, error) {
@@ -85,6 +86,16 @@ func (r *fakeRoster) Claim(_ context.Context, u, id string) (bool, error) {
 	}
 	r.oncall[u] = id
 	return true, nil
+}
+
+func (r *fakeRoster) Answered(_ context.Context, u, id string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.answered == nil {
+		r.answered = map[string]string{}
+	}
+	r.answered[u] = id
+	return nil
 }
 
 func (r *fakeRoster) Release(_ context.Context, u, id string, wrapUntil time.Time) error {
@@ -175,6 +186,8 @@ func TestConnectRingsInOrderAndShowsThePermittedFields(t *testing.T) {
 	assert.Empty(t, pop.Banner)
 	roster.mu.Lock()
 	assert.Equal(t, "call-1", roster.oncall["alice"])
+	assert.Equal(t, "call-1", roster.answered["alice"], "alice answered: no longer ringing")
+	assert.Empty(t, roster.answered["carol"], "carol rang but never answered")
 	assert.Empty(t, roster.oncall["carol"], "freed after no answer")
 	roster.mu.Unlock()
 

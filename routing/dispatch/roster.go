@@ -15,7 +15,8 @@ import (
 // hash per agent, key callgate:agent:{username}, fields status
 // (available|away|offline), since (unix seconds of the last change to
 // available, for longest-idle selection) and call (the Call-ID the agent
-// is on, empty when free), wrap_until (unix ms until which the agent is
+// is on, empty when free), answered ("1" once the phone answered that
+// call), wrap_until (unix ms until which the agent is
 // in wrap-up after a call). Phones are reachable when registered (or when
 // the directory gives a static contact).
 type RedisRoster struct {
@@ -50,7 +51,7 @@ func (r *RedisRoster) SetStatus(ctx context.Context, username, status string, at
 var claimScript = redis.NewScript(`
 local cur = redis.call('HGET', KEYS[1], 'call')
 if cur and cur ~= '' and cur ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'call', ARGV[1])
+if cur ~= ARGV[1] then redis.call('HSET', KEYS[1], 'call', ARGV[1], 'answered', '0') end
 return 1
 `) //nolint:gochecknoglobals // immutable script
 
@@ -59,7 +60,7 @@ return 1
 var releaseScript = redis.NewScript(`
 local cur = redis.call('HGET', KEYS[1], 'call')
 if cur and cur ~= '' and cur ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'call', '', 'since', ARGV[2], 'wrap_until', ARGV[3])
+redis.call('HSET', KEYS[1], 'call', '', 'answered', '0', 'since', ARGV[2], 'wrap_until', ARGV[3])
 return 1
 `) //nolint:gochecknoglobals // immutable script
 
@@ -70,6 +71,21 @@ func (r *RedisRoster) Claim(ctx context.Context, username, callID string) (bool,
 		return false, fmt.Errorf("dispatch: claim agent: %w", err)
 	}
 	return n == 1, nil
+}
+
+// answeredScript marks the agent's call ARGV[1] answered, if it holds it.
+var answeredScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'call') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'answered', '1')
+return 1
+`) //nolint:gochecknoglobals // immutable script
+
+// Answered records that the agent's phone answered callID.
+func (r *RedisRoster) Answered(ctx context.Context, username, callID string) error {
+	if err := answeredScript.Run(ctx, r.rdb, []string{agentKey(username)}, callID).Err(); err != nil {
+		return fmt.Errorf("dispatch: agent answered: %w", err)
+	}
+	return nil
 }
 
 // Release frees the agent from callID; it is idle from now and in
@@ -102,8 +118,10 @@ func (r *RedisRoster) State(ctx context.Context, username string) (string, error
 func stateOf(m map[string]string, now time.Time) string {
 	wrap, _ := strconv.ParseInt(m["wrap_until"], 10, 64)
 	switch {
-	case m["call"] != "":
+	case m["call"] != "" && m["answered"] == "1":
 		return AgentOnCall
+	case m["call"] != "":
+		return AgentRinging
 	case m["status"] != AgentAvailable && m["status"] != AgentAway:
 		return AgentOffline
 	case wrap > now.UnixMilli():
@@ -152,19 +170,20 @@ const (
 	AgentOffline   = "offline"   // no web status, or signed out
 	AgentAway      = "away"      // signed in, not taking calls
 	AgentAvailable = "available" // ready for calls (whether or not the phone is reachable)
-	AgentOnCall    = "on_call"   // ringing or on a call, whatever the web status
+	AgentRinging   = "ringing"   // a call is offered to the agent's phone
+	AgentOnCall    = "on_call"   // on a call, whatever the web status
 	AgentWrapUp    = "wrap_up"   // after a call, until wrap-up ends or the agent chooses available
 )
 
 // AgentStates lists every state States counts.
 func AgentStates() []string {
-	return []string{AgentOffline, AgentAway, AgentAvailable, AgentOnCall, AgentWrapUp}
+	return []string{AgentOffline, AgentAway, AgentAvailable, AgentRinging, AgentOnCall, AgentWrapUp}
 }
 
 // States counts the agents who take calls (agents and supervisors) by
 // state, in one pipeline. Every state is present, zero or not.
 func (r *RedisRoster) States(ctx context.Context) (map[string]int, error) {
-	out := make(map[string]int, 5)
+	out := make(map[string]int, 6)
 	for _, s := range AgentStates() {
 		out[s] = 0
 	}

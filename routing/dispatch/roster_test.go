@@ -45,7 +45,7 @@ func TestRedisRoster(t *testing.T) {
 
 	states, err := r.States(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{AgentAvailable: 1, AgentAway: 1, AgentOffline: 1, AgentOnCall: 0, AgentWrapUp: 0}, states, "alice, bob, sam (no status); ada and otto take no calls")
+	assert.Equal(t, map[string]int{AgentAvailable: 1, AgentAway: 1, AgentOffline: 1, AgentRinging: 0, AgentOnCall: 0, AgentWrapUp: 0}, states, "alice, bob, sam (no status); ada and otto take no calls")
 
 	state := func(u string) agents.Candidate {
 		t.Helper()
@@ -71,7 +71,13 @@ func TestRedisRoster(t *testing.T) {
 	assert.True(t, ok, "claiming again for the same call is idempotent")
 	st, err := r.State(ctx, "alice")
 	require.NoError(t, err)
-	assert.Equal(t, "on_call", st)
+	assert.Equal(t, AgentRinging, st, "claimed: the phone rings")
+	require.NoError(t, r.Answered(ctx, "alice", "call-10"), "another call's answer changes nothing")
+	st, _ = r.State(ctx, "alice")
+	assert.Equal(t, AgentRinging, st)
+	require.NoError(t, r.Answered(ctx, "alice", "call-9"))
+	st, _ = r.State(ctx, "alice")
+	assert.Equal(t, AgentOnCall, st)
 	states, err = r.States(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 1, states[AgentOnCall])
@@ -154,8 +160,12 @@ func TestScriptsOnRealRedis(t *testing.T) {
 	ok, err = r.Claim(ctx, pfx+"a", "c2")
 	require.NoError(t, err)
 	require.False(t, ok)
-	require.NoError(t, r.Release(ctx, pfx+"a", "c1", time.Now().Add(time.Minute)))
+	require.NoError(t, r.Answered(ctx, pfx+"a", "c1"))
 	st, err := r.State(ctx, pfx+"a")
+	require.NoError(t, err)
+	assert.Equal(t, AgentOnCall, st)
+	require.NoError(t, r.Release(ctx, pfx+"a", "c1", time.Now().Add(time.Minute)))
+	st, err = r.State(ctx, pfx+"a")
 	require.NoError(t, err)
 	assert.Equal(t, "wrap_up", st)
 
