@@ -22,6 +22,9 @@ func bundledEnglish() []string {
 		"connecting", "queue_position", "goodbye", "language", "after_hours",
 		"refill_enter_rx", "refill_confirm", "hold_music",
 		"otp_sending_sms", "otp_sending_call", "enter_otp", "otp_expired",
+		"queue_position_2", "queue_position_3", "queue_position_4", "queue_position_5", "queue_position_6",
+		"queue_position_7", "queue_position_8", "queue_position_9", "queue_position_many",
+		"callback_offer", "callback_confirm", "callback_confirm_caller", "all_busy",
 	}
 }
 

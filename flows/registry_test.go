@@ -72,9 +72,9 @@ func TestRegistryLiveFlowIsImmutable(t *testing.T) {
 	// The admin edits the same draft and publishes again.
 	draft.Nodes["purpose"].Choices["1"] = flows.Choice{Next: "route_scheduling", Set: map[string]string{"purpose": "booking"}}
 	draft.Nodes["route_nurse"].Queue = "nurse_overflow"
-	delete(draft.Nodes, "goodbye")
+	delete(draft.Nodes, "callback_general")
 	draft.Description = "changed"
-	draft.Nodes["goodbye"] = &flows.Node{Kind: flows.KindHangup}
+	draft.Nodes["callback_general"] = &flows.Node{Kind: flows.KindCallback, Queue: "general"}
 	_, err = r.Publish(draft, "ada", "second", t0.Add(time.Minute))
 	require.NoError(t, err)
 

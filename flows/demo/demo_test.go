@@ -92,13 +92,18 @@ func TestMemberServicesShape(t *testing.T) {
 		choice := n["purpose"].Choices[key]
 		assert.Equal(t, map[string]string{"purpose": want}, choice.Set)
 		route := n[choice.Next]
-		assert.Equal(t, []any{flows.KindRoute, want, []string{want}, "10m0s", "goodbye"},
+		assert.Equal(t, []any{flows.KindRoute, want, []string{want}, "5m0s", "overflow_" + want},
 			[]any{route.Kind, route.Queue, route.Skills, route.MaxWait.String(), route.OnFailure}, choice.Next)
 		assert.Equal(t, want == "nurse", route.Clinical, choice.Next)
 	}
 	assert.Equal(t, "route_general", n["purpose"].OnFailure)
 	assert.Equal(t, "general", n["route_general"].Queue)
-	assert.Equal(t, flows.KindHangup, n["goodbye"].Kind)
+	for _, q := range []string{"scheduling", "billing", "pharmacy", "nurse", "general"} {
+		o := n["overflow_"+q]
+		assert.Equal(t, []any{flows.KindMenu, "callback_" + q, "route_" + q, "route_" + q},
+			[]any{o.Kind, o.Choices["1"].Next, o.Choices["2"].Next, o.OnFailure}, "overflow: 1 callback; 2, or no answer, keeps holding")
+		assert.Equal(t, []any{flows.KindCallback, q}, []any{n["callback_"+q].Kind, n["callback_"+q].Queue})
+	}
 }
 
 // mutation breaks a demo flow by replacing old (which must occur exactly
@@ -133,8 +138,8 @@ func TestBrokenDemoFlows(t *testing.T) {
 			old: "    prompts: [verify_failed_transfer]\n    next: purpose", new: "    prompts: [verify_failed_transfer]\n    next: verify_failed",
 			at: "  verify_failed:", col: 3, want: "nodes verify_failed -> verify_failed_notice -> verify_failed form a loop that never waits for the caller"},
 		{name: "queue not configured", flow: "member-services", queues: []string{"scheduling", "billing", "pharmacy", "nurse"},
-			old: "queue: general", new: "queue: general",
-			at: "queue: general", col: 5, want: `node "route_general": queue "general" is not configured`},
+			old: "    queue: general\n    max_wait", new: "    queue: general\n    max_wait",
+			at: "queue: general\n    max_wait", col: 5, want: `node "route_general": queue "general" is not configured`},
 		{name: "verify reads an unfilled slot", flow: "member-services",
 			old: "inputs: {pin: pin}", new: "inputs: {pin: pin_code}",
 			at: "inputs: {pin: pin_code}", col: 14, want: `input "pin" reads slot "pin_code", which no collect node fills`},
@@ -159,12 +164,12 @@ func TestBrokenDemoFlows(t *testing.T) {
 		{name: "language the flow does not have", flow: "member-services",
 			old: "set: {caller_role: self}", new: "set: {language: es}",
 			at: "set: {language: es}", col: 41, want: `node "role": choice "1" language "es" is not one of the flow's languages (en)`},
-		{name: "hangup with next", flow: "member-services",
-			old: "    kind: hangup\n", new: "    kind: hangup\n    next: consent\n",
-			at: "next: consent", col: 5, want: `node "goodbye": a hangup node ends the call and cannot have next`},
+		{name: "callback with next", flow: "member-services",
+			old: "    kind: callback\n    queue: general\n", new: "    kind: callback\n    queue: general\n    next: consent\n",
+			at: "next: consent", col: 5, want: `node "callback_general": a callback node ends the call and cannot have next`},
 		{name: "field of another kind", flow: "member-services",
-			old: "    kind: hangup\n", new: "    kind: hangup\n    queue: general\n",
-			at: "queue: general\n    prompts: [goodbye]", col: 5, want: `node "goodbye": field "queue" does not apply to a hangup node`},
+			old: "    kind: callback\n    queue: general\n", new: "    kind: callback\n    queue: general\n    max_wait: 1m\n",
+			at: "max_wait: 1m\n", col: 5, want: `node "callback_general": field "max_wait" does not apply to a callback node`},
 		{name: "unquoted terminator", flow: "member-services",
 			old: "    terminator: \"#\"\n    timeout: 8s\n    inter_digit_timeout: 4s\n    secure: true\n    retries: 3\n    on_failure: verify_failed\n    next: self_dob",
 			new: "    terminator: #\n    timeout: 8s\n    inter_digit_timeout: 4s\n    secure: true\n    retries: 3\n    on_failure: verify_failed\n    next: self_dob",
@@ -173,7 +178,7 @@ func TestBrokenDemoFlows(t *testing.T) {
 			old: "    on_failure: purpose", new: "    on_falure: purpose",
 			at: "on_falure", col: 5, want: `node "role": unknown field "on_falure" for a menu node; did you mean "on_failure"?`},
 		{name: "bad duration", flow: "member-services",
-			old: "max_wait: 10m\n    on_failure: goodbye\n  route_billing:", new: "max_wait: 10 min\n    on_failure: goodbye\n  route_billing:",
+			old: "max_wait: 5m\n    on_failure: overflow_scheduling", new: "max_wait: 10 min\n    on_failure: overflow_scheduling",
 			at: "max_wait: 10 min", col: 15, want: `node "route_scheduling": max_wait "10 min" is not a duration`},
 		{name: "opening time backwards", flow: "pharmacy-refill",
 			old: `sat: "09:00-13:00"`, new: `sat: "13:00-09:00"`,
