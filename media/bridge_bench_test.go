@@ -3,6 +3,7 @@ package media
 import (
 	"net"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -95,4 +96,54 @@ func pairTB(b *testing.B, e *Engine, codec Codec) (a, peer *Session) {
 	peer.Start()
 	b.Cleanup(func() { _ = a.Close(); _ = peer.Close() })
 	return a, peer
+}
+
+// BenchmarkBridgedCallCPU measures the process CPU of bridged calls in a
+// steady 2 s window: per call, a caller peer (PCMU) and callgate's leg A,
+// callgate's leg B (PCMA) and an agent peer, all sending continuous RTP
+// at 50 packets/s on loopback, with A and B bridged (transcoding). The
+// same sessions unbridged give the baseline. Reported per call-second:
+// cpu-us (all four sessions), bridge-us (what bridging adds), and
+// gate-us, callgate's own share: half of the unbridged four (its two legs)
+// plus what bridging adds. The benchmark's own sockets and peers run in
+// the same process, so it is an estimate, not a server measurement.
+func BenchmarkBridgedCallCPU(b *testing.B) {
+	const calls = 100
+	const window = 2 * time.Second
+	e := newTestEngine(b)
+	type call struct{ a, legA, legB, z *Session }
+	cs := make([]call, calls)
+	for i := range cs {
+		caller, legA := pairTB(b, e, PCMU)
+		legB, agent := pairTB(b, e, PCMA)
+		cs[i] = call{caller, legA, legB, agent}
+	}
+	cpu := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			b.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	measure := func() float64 {
+		time.Sleep(300 * time.Millisecond) // settle
+		c0, t0 := cpu(), time.Now()
+		time.Sleep(window)
+		used, wall := cpu()-c0, time.Since(t0)
+		return float64(used.Microseconds()) / (calls * wall.Seconds())
+	}
+	var bridged, plain float64
+	for b.Loop() {
+		plain = measure()
+		for _, c := range cs {
+			Bridge(c.legA, c.legB)
+		}
+		bridged = measure()
+		for _, c := range cs {
+			Unbridge(c.legA, c.legB)
+		}
+	}
+	b.ReportMetric(bridged, "cpu-us/call-s")
+	b.ReportMetric(bridged-plain, "bridge-us/call-s")
+	b.ReportMetric(plain/2+(bridged-plain), "gate-us/call-s")
 }
