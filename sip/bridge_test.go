@@ -11,6 +11,7 @@ import (
 	"github.com/callgate/callgate/media"
 	"github.com/callgate/callgate/media/dtmf"
 	"github.com/callgate/callgate/media/prompt"
+	"github.com/callgate/callgate/sip/siptest"
 )
 
 // toneFor returns a prompt of DTMF key's two tones (in-band audio).
@@ -62,5 +63,33 @@ func TestBridgeCarriesAudioBothWays(t *testing.T) {
 		t.Fatal("the caller's tone did not reach the agent")
 	}
 	hangupT(t, c)
+	waitIdle(t, gate)
+}
+
+// TestSIPpCallerHangsUpWhileAgentRings: the agent's phone (SIPp) rings and
+// never answers; when the caller hangs up, callgate CANCELs the agent leg
+// (SIPp's scenario needs the CANCEL to pass).
+func TestSIPpCallerHangsUpWhileAgentRings(t *testing.T) {
+	requireSippPeers(t)
+	phone := siptest.StartSipp(context.Background(), t, siptest.SippOptions{Scenario: "uas_ring_cancel", Timeout: 20 * time.Second})
+	connected := make(chan error, 1)
+	gate := startServerWith(t, Config{}, nil, HandlerFunc(func(ctx context.Context, c *Call) {
+		_, err := c.Connect(ctx, "sip:alice@"+phone.Addr(), 15*time.Second)
+		connected <- err
+	}))
+	caller := newCaller(t)
+	c := dialT(t, caller, gate.uri("udp"), DialOptions{})
+	time.Sleep(time.Second) // the phone is ringing
+	start := time.Now()
+	hangupT(t, c)
+	select {
+	case err := <-connected:
+		require.Error(t, err, "no agent leg when the caller left")
+		assert.Less(t, time.Since(start), 3*time.Second, "the ringing leg is abandoned at once, not at the ring timeout")
+	case <-time.After(10 * time.Second):
+		t.Fatal("Connect still waiting after the caller hung up")
+	}
+	res := phone.Wait()
+	require.Equal(t, 1, res.Successful, "the phone got CANCEL: %s", res.ErrorLog)
 	waitIdle(t, gate)
 }
