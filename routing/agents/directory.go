@@ -2,6 +2,7 @@ package agents
 
 import (
 	"encoding/base32"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -183,7 +184,7 @@ func parseSkills(v *yaml.Node, what string) ([]string, error) {
 		if !isSkill(s) {
 			return nil, errAt(item, ErrInvalidSkill, "%s: skill %s must be a-z, 0-9, '_' and '-', starting with a letter, at most %d", what, quote(s), maxNameLen)
 		}
-		if contains(skills, s) {
+		if slices.Contains(skills, s) {
 			return nil, errAt(item, ErrDuplicate, "%s has skill %s twice", what, quote(s))
 		}
 		skills = append(skills, s)
