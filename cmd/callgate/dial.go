@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/callgate/callgate/cmd/callgate/internal/load"
 	"github.com/callgate/callgate/media"
 	"github.com/callgate/callgate/media/dtmf"
 	"github.com/callgate/callgate/media/prompt"
@@ -20,42 +21,17 @@ import (
 )
 
 // dtmfStep is one item of a --dtmf script: send keys at offset after answer.
-type dtmfStep struct {
-	Keys   string        `json:"keys"`
-	Offset time.Duration `json:"offset_ns"`
-}
+type dtmfStep = load.Step
 
-// parseDTMFScript parses "1@2s,1234#@5s": comma-separated KEYS@OFFSET,
-// OFFSET from the answer. An item without @ follows the previous one by 1 s.
+// parseDTMFScript parses "1@2s,1234#@5s" (load.ParseScript): comma-
+// separated KEYS@OFFSET, OFFSET from the answer; an item without @ follows
+// the previous one by 1 s.
 func parseDTMFScript(s string) ([]dtmfStep, error) {
-	var out []dtmfStep
-	var last time.Duration
-	for i, item := range strings.Split(s, ",") {
-		item = strings.TrimSpace(item)
-		if item == "" {
-			continue
-		}
-		keys, at, hasAt := strings.Cut(item, "@")
-		off := last + time.Second
-		if hasAt {
-			d, err := time.ParseDuration(at)
-			if err != nil || d < 0 {
-				return nil, fmt.Errorf("--dtmf item %d: offset %q is not a duration like 2s or 1500ms", i+1, at)
-			}
-			off = d
-		}
-		for j := range len(keys) {
-			if _, ok := dtmf.KeyToEvent(keys[j]); !ok {
-				return nil, fmt.Errorf("--dtmf item %d: %q is not a DTMF key (0-9 * # A-D)", i+1, keys[j])
-			}
-		}
-		if keys == "" {
-			return nil, fmt.Errorf("--dtmf item %d: no keys", i+1)
-		}
-		out = append(out, dtmfStep{Keys: keys, Offset: off})
-		last = off
+	steps, err := load.ParseScript(s)
+	if err != nil {
+		return nil, fmt.Errorf("--dtmf: %w", err)
 	}
-	return out, nil
+	return steps, nil
 }
 
 type dialOptions struct {
