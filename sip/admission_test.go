@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -70,6 +71,8 @@ func TestTrunkAdmission(t *testing.T) {
 		assert.Equal(t, 403, se.Code)
 		res := rawRequest(t, ts.udp, inviteMsg("unknown-1", offer("m=audio 4000 RTP/AVP 0")), 5*time.Second)
 		assert.True(t, strings.HasPrefix(res, "SIP/2.0 403 "), res)
+		// The observer hears of a rejection as the response goes out.
+		assert.Eventually(t, func() bool { return len(ts.rec.rejectReasons()) == 2 }, 2*time.Second, 5*time.Millisecond)
 		assert.Equal(t, []string{ReasonUnknownSource, ReasonUnknownSource}, ts.rec.rejectReasons())
 		assert.Zero(t, ts.ActiveCalls())
 	})
@@ -84,6 +87,7 @@ func TestTrunkAdmission(t *testing.T) {
 		res := rawRequest(t, ts.udp, inviteMsg("busy-1", offer("m=audio 4000 RTP/AVP 0")), 5*time.Second)
 		assert.True(t, strings.HasPrefix(res, "SIP/2.0 503 "), res)
 		assert.Contains(t, res, "Retry-After: 9\r\n")
+		assert.Eventually(t, func() bool { return len(ts.rec.rejectReasons()) == 2 }, 2*time.Second, 5*time.Millisecond)
 		assert.Equal(t, []string{ReasonTrunkBusy, ReasonTrunkBusy}, ts.rec.rejectReasons())
 		hangupT(t, c1)
 		checkFor(t, 5*time.Second, func() error {
@@ -107,8 +111,10 @@ func TestTrunkAdmission(t *testing.T) {
 		c := dialT(t, caller, ts.uri("udp"), DialOptions{AuthUsername: "acme", AuthPassword: "s3cret-trunk"})
 		assert.Equal(t, map[string]int{"sipcarrier": 1}, ts.TrunkCalls())
 		hangupT(t, c)
-		assert.Contains(t, ts.rec.rejectReasons(), ReasonAuthChallenge)
-		assert.Contains(t, ts.rec.rejectReasons(), ReasonAuthFailed)
+		assert.Eventually(t, func() bool {
+			r := ts.rec.rejectReasons()
+			return slices.Contains(r, ReasonAuthChallenge) && slices.Contains(r, ReasonAuthFailed)
+		}, 2*time.Second, 5*time.Millisecond, "a challenge, then a failed answer: %v", ts.rec.rejectReasons())
 	})
 	t.Run("allowlist and digest: both needed", func(t *testing.T) {
 		both := trunk.Trunk{Name: "strict", Addresses: []string{"127.0.0.1:5099"}, Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")},
