@@ -21,13 +21,17 @@ const (
 	KindReveal Kind = "reveal"
 	// KindSignout records a session's end (Detail "reason": logout, idle).
 	KindSignout Kind = "signout"
+	// KindScreenPop records a screen pop that disclosed no member field
+	// (an unverified caller, a restriction): who took the call, and why
+	// nothing was shown (Detail "reason").
+	KindScreenPop Kind = "screen_pop"
 )
 
 // Kinds lists every known Kind, in the order above.
 func Kinds() []Kind {
 	return []Kind{
 		KindDisclosure, KindSignin, KindSigninFailed, KindStatus,
-		KindFlowPublish, KindPolicyPublish, KindReveal, KindSignout,
+		KindFlowPublish, KindPolicyPublish, KindReveal, KindSignout, KindScreenPop,
 	}
 }
 
@@ -35,7 +39,7 @@ func Kinds() []Kind {
 func (k Kind) Valid() bool {
 	switch k {
 	case KindDisclosure, KindSignin, KindSigninFailed, KindStatus,
-		KindFlowPublish, KindPolicyPublish, KindReveal, KindSignout:
+		KindFlowPublish, KindPolicyPublish, KindReveal, KindSignout, KindScreenPop:
 		return true
 	}
 	return false

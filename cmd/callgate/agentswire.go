@@ -180,12 +180,17 @@ var (
 )
 
 // ledger adapts *audit.Ledger to dispatch.Ledger. A pop with no member
-// fields disclosed nothing and writes no disclosure entry.
+// fields disclosed nothing: it is a screen_pop entry (who took the call,
+// and why nothing was shown), not a disclosure.
 type ledger struct{ l *audit.Ledger }
 
 func (x ledger) Disclosed(ctx context.Context, d dispatch.Disclosure) error {
 	if len(d.Fields) == 0 {
-		return nil
+		_, err := x.l.Append(ctx, audit.Entry{
+			Kind: audit.KindScreenPop, Actor: d.Agent, CallID: d.CallID, Subject: d.Subject,
+			Purpose: d.Purpose, Policy: d.Policy, Detail: map[string]string{"reason": d.Reason},
+		})
+		return err
 	}
 	_, err := x.l.Append(ctx, audit.Entry{
 		Kind: audit.KindDisclosure, Actor: d.Agent, CallID: d.CallID, Subject: d.Subject,

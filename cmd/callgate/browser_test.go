@@ -146,6 +146,10 @@ func TestBrowserAgentScreen(t *testing.T) {
 	require.Equal(t, 1, res.Successful, res.ErrorLog)
 	ph := phone.Wait()
 	require.Equal(t, 2, ph.Successful, "both calls reached alice's phone and ended: %s", ph.ErrorLog)
+	raw, err = os.ReadFile(ledgerPath)
+	require.NoError(t, err)
+	assert.Regexp(t, `"kind":"screen_pop","actor":"alice","call_id":"browser-unverified-[^"]*"`, string(raw),
+		"a pop that disclosed nothing is still on the record: who took the call")
 
 	// The server's own view agrees: no pop after the calls.
 	alice := signIn(t, base, "alice")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/callgate/callgate/routing/policy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -124,4 +125,32 @@ func TestExitCodes(t *testing.T) {
 	assert.Equal(t, 0, run([]string{"flow", "validate", "../../flows/demo/member-services.yaml"}))
 	assert.Equal(t, 2, run([]string{"flow"}), "usage")
 	assert.Equal(t, 2, run([]string{"nonsense"}))
+}
+
+func TestPolicyFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "policy.yaml")
+	require.NoError(t, os.WriteFile(good, policy.DemoSource(), 0o600))
+	p, err := loadPolicy(Config{Policy: PolicyConfig{File: good}})
+	require.NoError(t, err)
+	demo, err := policy.LoadDemo()
+	require.NoError(t, err)
+	assert.Equal(t, demo.ID(), p.ID(), "the same text is the same policy")
+
+	bad := filepath.Join(dir, "bad.yaml")
+	src := strings.Replace(string(policy.DemoSource()), "scheduling: [name, phone, appointments]", "scheduling: [name, ssn, appointments]", 1)
+	require.NoError(t, os.WriteFile(bad, []byte(src), 0o600))
+	_, err = loadPolicy(Config{Policy: PolicyConfig{File: bad}})
+	require.Error(t, err)
+	assert.Regexp(t, `^policy\.file: .*/bad\.yaml:\d+:\d+: unknown field "ssn"`, err.Error(), "an unknown field stops startup at its line and column")
+
+	_, err = loadPolicy(Config{Policy: PolicyConfig{File: filepath.Join(dir, "none.yaml")}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "policy.file")
+
+	cfgPath := filepath.Join(dir, "c.yaml")
+	require.NoError(t, os.WriteFile(cfgPath, []byte("secret_key: c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0zMi1ieXRlcy1sb25n\n"), 0o600))
+	_, err = loadServeConfig([]string{"--config", cfgPath}, noEnv)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "policy.file", "outside demo mode the policy must be named")
 }
