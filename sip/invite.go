@@ -76,6 +76,9 @@ func (s *Server) answer(req *sip.Request, tx sip.ServerTransaction, adm admissio
 	}
 	callID := callIDOf(req)
 	log := s.log.With("call_id", callID)
+	if args := s.correlationArgs(req); len(args) > 0 {
+		log = log.With(args...)
+	}
 	switch {
 	case adm.trunk != nil:
 		log = log.With("trunk", adm.trunk.Name)

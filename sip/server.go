@@ -130,6 +130,7 @@ type Server struct {
 	obs       Observer
 	log       *slog.Logger
 	registrar Registrar
+	correlate []correlation
 	auth      *authGuard
 	trunks    *trunk.Table // nil: admit every source (no WithTrunks)
 

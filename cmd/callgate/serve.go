@@ -281,6 +281,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		sip.WithObserver(a.metrics),
 		sip.WithRegistrar(registrar{regs}),
 		sip.WithTrunks(a.trunks), // always: a source no trunk admits gets 403
+		// A call from the Twilio front door logs its CallSid, to match the
+		// status callback's line.
+		sip.WithCorrelationHeader(twiliohook.CallSidHeader, "twilio_call_sid", twiliohook.ValidCallSid),
 		sip.WithHandler(sip.HandlerFunc(a.serveCall)))
 	if err != nil {
 		return nil, err

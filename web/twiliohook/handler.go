@@ -24,6 +24,10 @@ const (
 // the inbound call's CallSid to callgate.
 const CallSidHeader = "X-Callgate-CallSid"
 
+// ValidCallSid reports whether s looks like a Twilio call SID (CA and 32
+// hex digits), the only values callgate logs from CallSidHeader.
+func ValidCallSid(s string) bool { return callSidRe.MatchString(s) }
+
 // MaxBodySize bounds a webhook body; Twilio's are a few KiB.
 const MaxBodySize = 64 << 10
 

@@ -284,3 +284,10 @@ func TestNewValidates(t *testing.T) {
 	_, err = twiliohook.New(good, twiliohook.WithObserver(nil))
 	require.ErrorIs(t, err, twiliohook.ErrInvalidConfig)
 }
+
+func TestValidCallSid(t *testing.T) {
+	assert.True(t, twiliohook.ValidCallSid("CA0123456789abcdef0123456789abcdef"))
+	for _, bad := range []string{"", "CA0123", "XX0123456789abcdef0123456789abcdef", "CA0123456789abcdef0123456789abcdeg", "CA0123456789abcdef0123456789abcdef\n"} {
+		assert.False(t, twiliohook.ValidCallSid(bad), bad)
+	}
+}
