@@ -42,13 +42,18 @@
 //     as a keyed hash (user_ref), in case a password was typed into the
 //     username field.
 //
-// # Per-node state
+// # Shared and per-node state
 //
-// Sessions (kept only as SHA-256 of their tokens), failed-sign-in counters,
-// lockouts and used TOTP steps live in this node's memory. Behind a load
-// balancer, pin a browser to one node (sticky sessions); a restart signs
-// everyone out. DESIGN.md § Scale wants lockout counters in Redis; that is
-// still to do.
+// Failed-sign-in counters and lockouts are shared by every node through
+// Redis when the server is built WithRedisLockout (callgate serve always
+// does): one hash per username, callgate:web:signin:{HMAC of the
+// username under the deployment's secret_key}, expiring with its window
+// or lock, one round trip per sign-in attempt; if Redis does not answer,
+// sign-ins fail closed (503). Without that option they live in this
+// node's memory (unit tests, library use). Sessions (kept only as SHA-256
+// of their tokens) and used TOTP steps live in this node's memory: behind
+// a load balancer, pin a browser to one node (sticky sessions); a restart
+// signs everyone out.
 //
 // Run sweeps idle sessions (so presence goes offline even when the browser
 // is gone) and, when its context ends, ends the event streams so that

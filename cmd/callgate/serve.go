@@ -235,7 +235,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	webCfg := web.Config{Demo: cfg.Demo, IdleTimeout: cfg.Agents.IdleLogoff, ScreenLock: cfg.Agents.ScreenLock, Trunks: trunkSource{a}}
 	if a.web, err = web.New(webCfg, agentDir, a.hub, presence{roster},
 		web.WithLogger(log), web.WithAudit(auditHook(a.ledger)), web.WithReveals(revealHook(a.ledger)),
-		web.WithAccounting(a.ledger), web.WithCallbacks(callbackStore)); err != nil {
+		web.WithAccounting(a.ledger), web.WithCallbacks(callbackStore),
+		// Failed sign-ins are counted in the shared store, usernames
+		// hashed under secret_key, so every node enforces one limit.
+		web.WithRedisLockout(web.RedisLockout{Client: a.rdb, Key: key})); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	a.metrics = newMetrics(a)
