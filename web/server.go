@@ -218,6 +218,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/auth/unlock", s.authedLock(s.handleUnlock, false, true, every...))
 	s.pages(mux)
 	mux.Handle("GET /api/v1/trunks", s.authed(s.handleTrunks, false, agents.RoleOps, agents.RoleAdmin))
+	mux.Handle("GET /api/v1/ops/summary", s.authed(s.handleOpsSummary, false, agents.RoleOps, agents.RoleAdmin))
 	return s.secure(mux)
 }
 
