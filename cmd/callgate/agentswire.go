@@ -141,6 +141,15 @@ func (s sipCaller) Connect(ctx context.Context, target string, ring time.Duratio
 	return leg, nil
 }
 
+// CallerHungUp implements dispatch.HangupReporter: the caller sent BYE,
+// or their media stopped.
+func (s sipCaller) CallerHungUp() bool {
+	c := s.EndCause()
+	return c == sip.CauseRemoteBye || c == sip.CauseRTPTimeout
+}
+
+var _ dispatch.HangupReporter = sipCaller{}
+
 // memberRecords adapts members.Directory to dispatch.Members.
 type memberRecords struct{ d members.Directory }
 
