@@ -103,8 +103,12 @@ func (r registrar) Lookup(ctx context.Context, username string) (sip.Binding, bo
 
 var _ sip.Registrar = registrar{}
 
-// ivrDispatcher adapts dispatch.Dispatcher to ivr.Dispatcher.
-type ivrDispatcher struct{ d *dispatch.Dispatcher }
+// ivrDispatcher adapts dispatch.Dispatcher to ivr.Dispatcher, telling
+// ops when a bridge ends (Connect returns once the bridged call is over).
+type ivrDispatcher struct {
+	d   *dispatch.Dispatcher
+	ops *opsStats
+}
 
 func (x ivrDispatcher) Dispatch(ctx context.Context, c ivr.Call, req ivr.DispatchRequest) (string, error) {
 	sc, ok := c.(*sip.Call)
@@ -116,6 +120,9 @@ func (x ivrDispatcher) Dispatch(ctx context.Context, c ivr.Call, req ivr.Dispatc
 		MaxWait: req.MaxWait, Tags: req.Tags, RepScope: req.RepScope,
 		Enqueued: req.Enqueued, OnPosition: req.OnPosition,
 	})
+	if res.Agent != "" && x.ops != nil {
+		x.ops.bridgeEnded()
+	}
 	return res.Agent, err
 }
 
