@@ -1,7 +1,8 @@
 // Package web is callgate's HTTP API for the people who take calls: sign-in
 // with password and TOTP, sessions with automatic logoff, the agent's web
 // status, and the agent screen (DESIGN.md § Agent screen), polled or
-// streamed as server-sent events.
+// streamed as server-sent events; and for ops, trunk health and live
+// counts (no PHI).
 //
 // # Routes
 //
@@ -10,6 +11,9 @@
 //	POST /api/v1/agent/status  {"status":"available"|"away"} → 204   (agent, supervisor)
 //	GET  /api/v1/agent/screen  → 200 ScreenPop, or 204 when none      (agent, supervisor)
 //	GET  /api/v1/agent/events  → text/event-stream of pop and clear   (agent, supervisor)
+//	GET  /api/v1/trunks        → 200 {"trunks": [Trunk]}                (ops, admin)
+//	GET  /api/v1/ops/summary   → 200 OpsSummary                         (ops, admin)
+//	GET  /agent, /ops          → the agent and ops pages (assets under /ui/); / redirects
 //
 // A session is presented either as the callgate_session cookie (HttpOnly,
 // SameSite=Strict, Secure under TLS) or as "Authorization: Bearer <token>".
