@@ -112,6 +112,13 @@ func newTwilioMetrics(reg *prometheus.Registry) *twilioMetrics {
 		}, []string{"status"}),
 	}
 	reg.MustRegister(m.rejected, m.status)
+	// Every series exists from start, at zero (README.md § Metrics).
+	for _, r := range twiliohook.Reasons() {
+		m.rejected.WithLabelValues(r)
+	}
+	for _, st := range twiliohook.CallStatuses() {
+		m.status.WithLabelValues(st)
+	}
 	return m
 }
 
