@@ -40,6 +40,9 @@ type Config struct {
 	// Trunks reports SIP trunk health for GET /api/v1/trunks (ops, admin);
 	// nil answers an empty list.
 	Trunks TrunkSource
+	// Ops reports live counts for GET /api/v1/ops/summary (ops, admin);
+	// nil answers 503.
+	Ops OpsSource
 }
 
 // withDefaults returns c with zero fields defaulted, or an error wrapping

@@ -1,7 +1,8 @@
 // Package web is callgate's HTTP API for the people who take calls: sign-in
 // with password and TOTP, sessions with automatic logoff, the agent's web
 // status, and the agent screen (DESIGN.md § Agent screen), polled or
-// streamed as server-sent events.
+// streamed as server-sent events; and for ops, trunk health and live
+// counts (no PHI).
 //
 // # Routes
 //
@@ -10,6 +11,9 @@
 //	POST /api/v1/agent/status  {"status":"available"|"away"} → 204   (agent, supervisor)
 //	GET  /api/v1/agent/screen  → 200 ScreenPop, or 204 when none      (agent, supervisor)
 //	GET  /api/v1/agent/events  → text/event-stream of pop and clear   (agent, supervisor)
+//	GET  /api/v1/trunks        → 200 {"trunks": [Trunk]}                (ops, admin)
+//	GET  /api/v1/ops/summary   → 200 OpsSummary                         (ops, admin)
+//	GET  /agent, /ops          → the agent and ops pages (assets under /ui/); / redirects
 //
 // A session is presented either as the callgate_session cookie (HttpOnly,
 // SameSite=Strict, Secure under TLS) or as "Authorization: Bearer <token>".
@@ -42,13 +46,18 @@
 //     as a keyed hash (user_ref), in case a password was typed into the
 //     username field.
 //
-// # Per-node state
+// # Shared and per-node state
 //
-// Sessions (kept only as SHA-256 of their tokens), failed-sign-in counters,
-// lockouts and used TOTP steps live in this node's memory. Behind a load
-// balancer, pin a browser to one node (sticky sessions); a restart signs
-// everyone out. DESIGN.md § Scale wants lockout counters in Redis; that is
-// still to do.
+// Failed-sign-in counters and lockouts are shared by every node through
+// Redis when the server is built WithRedisLockout (callgate serve always
+// does): one hash per username, callgate:web:signin:{HMAC of the
+// username under the deployment's secret_key}, expiring with its window
+// or lock, one round trip per sign-in attempt; if Redis does not answer,
+// sign-ins fail closed (503). Without that option they live in this
+// node's memory (unit tests, library use). Sessions (kept only as SHA-256
+// of their tokens) and used TOTP steps live in this node's memory: behind
+// a load balancer, pin a browser to one node (sticky sessions); a restart
+// signs everyone out.
 //
 // Run sweeps idle sessions (so presence goes offline even when the browser
 // is gone) and, when its context ends, ends the event streams so that

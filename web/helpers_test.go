@@ -139,15 +139,16 @@ func demoDir(t *testing.T, edit func([]agents.Agent) []agents.Agent) []agents.Ag
 }
 
 // newFixture returns a Server over dir (the demo directory when nil) with
-// a fake clock, recorders and debug logs captured.
-func newFixture(t *testing.T, cfg Config, dir []agents.Agent) *fixture {
+// a fake clock, recorders and debug logs captured, and opts.
+func newFixture(t *testing.T, cfg Config, dir []agents.Agent, opts ...Option) *fixture {
 	t.Helper()
 	if dir == nil {
 		dir = demoDir(t, nil)
 	}
 	f := &fixture{hub: NewHub(), clock: &fakeClock{now: t0}, presence: &presenceRecorder{}, audit: &auditRecorder{}, logs: &syncBuffer{}}
 	logger := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := New(cfg, dir, f.hub, f.presence, WithLogger(logger), WithClock(f.clock.Now), WithAudit(f.audit.record))
+	opts = append([]Option{WithLogger(logger), WithClock(f.clock.Now), WithAudit(f.audit.record)}, opts...)
+	srv, err := New(cfg, dir, f.hub, f.presence, opts...)
 	require.NoError(t, err)
 	f.srv, f.h = srv, srv.Handler()
 	return f

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"time"
@@ -22,6 +23,44 @@ func (e *lockedOutError) Error() string {
 
 func (e *lockedOutError) Unwrap() error { return ErrLockedOut }
 
+// outcome is how a sign-in attempt ended, for lockout.end.
+type outcome int
+
+const (
+	// outcomeSucceeded: the user signed in; their failures are forgotten.
+	outcomeSucceeded outcome = iota
+	// outcomeFailed: a wrong password or TOTP code (or an unknown user).
+	outcomeFailed
+	// outcomeNeutral: the password was right but no session started (a
+	// TOTP code still to come, demo credentials refused): nothing is
+	// counted, but a locked username must still be refused, so that the
+	// answer never says the password was right.
+	outcomeNeutral
+	// outcomeAborted: no verdict was reached (an internal error, the
+	// client went away); nothing is revealed or counted.
+	outcomeAborted
+)
+
+// lockout counts failed sign-ins per username, known or not, and locks a
+// username after MaxFailures within LockoutWindow for LockoutDuration.
+// The server calls begin before it checks a password and end once it
+// knows the outcome. Two implementations: limiter (this node's memory,
+// the default) and redisLockout (shared by every node through Redis).
+type lockout interface {
+	// begin starts an attempt for username. It refuses it with a
+	// *lockedOutError, or another error when it cannot decide (then the
+	// attempt is refused as unavailable). Every nil return must be
+	// followed by exactly one end.
+	begin(ctx context.Context, username string, now time.Time) error
+	// end records how the attempt ended. It returns the end of the
+	// lockout a failure started (else the zero time). An error refuses
+	// the attempt after all, and then its outcome must not be revealed:
+	// a *lockedOutError when the username is locked (by failures on
+	// another node, or in flight), another error when the shared store did
+	// not answer. With outcomeAborted it returns nothing.
+	end(ctx context.Context, username string, o outcome, now time.Time) (lockedUntil time.Time, err error)
+}
+
 // attempts is one username's sign-in record.
 type attempts struct {
 	failures    int       // failed sign-ins since windowStart
@@ -30,10 +69,8 @@ type attempts struct {
 	inflight    int // sign-ins being verified now
 }
 
-// limiter counts failed sign-ins per username, known or not, and locks a
-// username after max failures within LockoutWindow for LockoutDuration.
-// Attempts in flight count against the limit, so parallel guesses cannot
-// overrun it.
+// limiter is the in-memory lockout of one node. Attempts in flight count
+// against the limit, so parallel guesses cannot overrun it.
 type limiter struct {
 	mu        sync.Mutex
 	max       int
@@ -41,15 +78,15 @@ type limiter struct {
 	lastPrune time.Time
 }
 
-func newLimiter(maxFailures int) limiter {
-	return limiter{max: maxFailures, byUser: map[string]*attempts{}}
+var _ lockout = (*limiter)(nil)
+
+func newLimiter(maxFailures int) *limiter {
+	return &limiter{max: maxFailures, byUser: map[string]*attempts{}}
 }
 
-// begin starts a sign-in attempt for username. It fails with a
-// *lockedOutError while the username is locked, or when the attempts in
-// flight would reach the limit. Every successful begin must be followed
-// by exactly one of succeed, fail or abandon.
-func (l *limiter) begin(username string, now time.Time) error {
+// begin fails with a *lockedOutError while the username is locked, or
+// when the attempts in flight would reach the limit.
+func (l *limiter) begin(_ context.Context, username string, now time.Time) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.pruneLocked(now)
@@ -71,6 +108,19 @@ func (l *limiter) begin(username string, now time.Time) error {
 	return nil
 }
 
+// end never refuses: begin already counted the attempt in flight.
+func (l *limiter) end(_ context.Context, username string, o outcome, now time.Time) (time.Time, error) {
+	switch o {
+	case outcomeSucceeded:
+		l.succeed(username)
+	case outcomeFailed:
+		return l.fail(username, now), nil
+	default:
+		l.abandon(username)
+	}
+	return time.Time{}, nil
+}
+
 // succeed ends an attempt that signed in: the failures are forgotten.
 func (l *limiter) succeed(username string) {
 	l.mu.Lock()
@@ -83,8 +133,7 @@ func (l *limiter) succeed(username string) {
 	}
 }
 
-// abandon ends an attempt that neither failed nor signed in (a TOTP code
-// still to come, demo credentials refused, an internal error).
+// abandon ends an attempt that neither failed nor signed in.
 func (l *limiter) abandon(username string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

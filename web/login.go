@@ -70,13 +70,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 // directory (to decide how to log it).
 func (s *Server) signIn(ctx context.Context, req loginRequest) (agents.Agent, error) {
 	a, known := s.dir[req.Username]
-	if err := s.limiter.begin(req.Username, s.now()); err != nil {
-		return a, &signInFailure{reason: "locked_out", err: err}
+	if err := s.lockout.begin(ctx, req.Username, s.now()); err != nil {
+		return a, refused(err)
 	}
 	select {
 	case s.verifySlots <- struct{}{}:
 	case <-ctx.Done():
-		s.limiter.abandon(req.Username)
+		_, _ = s.lockout.end(ctx, req.Username, outcomeAborted, s.now())
 		return a, &signInFailure{reason: "error", err: ctx.Err()}
 	}
 	hash := s.dummyHash
@@ -88,33 +88,54 @@ func (s *Server) signIn(ctx context.Context, req loginRequest) (agents.Agent, er
 	ok, err := agents.VerifyPassword(hash, pw)
 	<-s.verifySlots
 	if err != nil {
-		s.limiter.abandon(req.Username)
+		_, _ = s.lockout.end(ctx, req.Username, outcomeAborted, s.now())
 		return a, &signInFailure{reason: "error", err: fmt.Errorf("web: sign-in: %w", err)}
 	}
 	if !ok || !known {
-		return a, s.failed(req.Username, "bad_credentials")
+		return a, s.failed(ctx, req.Username, "bad_credentials")
 	}
 	if !s.cfg.Demo && subtle.ConstantTimeCompare(pw, []byte(req.Username+demoSuffix)) == 1 {
-		s.limiter.abandon(req.Username)
+		if _, err := s.lockout.end(ctx, req.Username, outcomeNeutral, s.now()); err != nil {
+			return a, refused(err)
+		}
 		return a, &signInFailure{reason: "demo_credentials", err: ErrDemoCredentials}
 	}
 	if a.TOTPSecret != "" {
 		if req.TOTP == "" {
-			s.limiter.abandon(req.Username)
+			if _, err := s.lockout.end(ctx, req.Username, outcomeNeutral, s.now()); err != nil {
+				return a, refused(err)
+			}
 			return a, &signInFailure{reason: "totp_required", err: ErrTOTPRequired}
 		}
 		if !s.checkTOTP(a.Username, a.TOTPSecret, req.TOTP, s.now()) {
-			return a, s.failed(req.Username, "totp_invalid")
+			return a, s.failed(ctx, req.Username, "totp_invalid")
 		}
 	}
-	s.limiter.succeed(req.Username)
+	if _, err := s.lockout.end(ctx, req.Username, outcomeSucceeded, s.now()); err != nil {
+		return a, refused(err)
+	}
 	return a, nil
 }
 
 // failed records a failed sign-in, locking the username out when it is
-// one too many, and returns the failure.
-func (s *Server) failed(username, why string) error {
-	return &signInFailure{reason: why, err: ErrInvalidCredentials, lockedUntil: s.limiter.fail(username, s.now())}
+// one too many, and returns the failure; or the refusal when the lockout
+// would not record it (locked meanwhile, or its store did not answer).
+func (s *Server) failed(ctx context.Context, username, why string) error {
+	until, err := s.lockout.end(ctx, username, outcomeFailed, s.now())
+	if err != nil {
+		return refused(err)
+	}
+	return &signInFailure{reason: why, err: ErrInvalidCredentials, lockedUntil: until}
+}
+
+// refused is the failure of an attempt the lockout refused: locked_out,
+// or an error answered as unavailable when the lockout could not decide.
+func refused(err error) error {
+	var locked *lockedOutError
+	if errors.As(err, &locked) {
+		return &signInFailure{reason: "locked_out", err: err}
+	}
+	return &signInFailure{reason: "error", err: fmt.Errorf("%w: %w", ErrUnavailable, err)}
 }
 
 // reportFailure logs and audits a failed sign-in: username and outcome,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -224,15 +225,21 @@ func TestLockout(t *testing.T) {
 // Attempts in flight count against the limit, so a burst of parallel
 // guesses cannot overrun it.
 func TestLimiterInflight(t *testing.T) {
+	ctx := context.Background()
 	l := newLimiter(2)
-	require.NoError(t, l.begin("alice", t0))
-	require.NoError(t, l.begin("alice", t0))
-	require.ErrorIs(t, l.begin("alice", t0), ErrLockedOut)
-	l.abandon("alice")
-	require.NoError(t, l.begin("alice", t0))
-	assert.True(t, l.fail("alice", t0).IsZero())
-	assert.Equal(t, t0.Add(LockoutDuration), l.fail("alice", t0))
-	assert.ErrorIs(t, l.begin("alice", t0), ErrLockedOut)
+	require.NoError(t, l.begin(ctx, "alice", t0))
+	require.NoError(t, l.begin(ctx, "alice", t0))
+	require.ErrorIs(t, l.begin(ctx, "alice", t0), ErrLockedOut)
+	_, err := l.end(ctx, "alice", outcomeNeutral, t0)
+	require.NoError(t, err)
+	require.NoError(t, l.begin(ctx, "alice", t0))
+	until, err := l.end(ctx, "alice", outcomeFailed, t0)
+	require.NoError(t, err)
+	assert.True(t, until.IsZero())
+	until, err = l.end(ctx, "alice", outcomeFailed, t0)
+	require.NoError(t, err)
+	assert.Equal(t, t0.Add(LockoutDuration), until)
+	assert.ErrorIs(t, l.begin(ctx, "alice", t0), ErrLockedOut)
 }
 
 func TestCookie(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+
+	"github.com/callgate/callgate/routing/agents"
 )
 
 // ui holds the web pages: plain HTML, CSS and JavaScript, no build step.
@@ -16,17 +18,28 @@ var ui embed.FS
 const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// pages serves the agent page at /agent (and / redirects there) and the
-// pages' assets under /ui/.
+// pages serves the agent page at /agent, the ops page at /ops, and the
+// pages' assets under /ui/. / redirects a signed-in ops user to /ops and
+// everyone else to /agent (where admins find a link to /ops). The pages
+// hold no data: each signs in and asks the API, which checks the role.
 func (s *Server) pages(mux *http.ServeMux) {
 	assets, _ := fs.Sub(ui, "ui") // cannot fail: ui is embedded
 	static := http.FileServerFS(assets)
 	mux.Handle("GET /ui/", http.StripPrefix("/ui/", withCSP(static)))
-	mux.Handle("GET /agent", withCSP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.ServeFileFS(w, r, assets, "agent.html")
-	})))
+	page := func(file string) http.Handler {
+		return withCSP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.ServeFileFS(w, r, assets, file)
+		}))
+	}
+	mux.Handle("GET /agent", page("agent.html"))
+	mux.Handle("GET /ops", page("ops.html"))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/agent", http.StatusFound)
+		target := "/agent"
+		// Not a refresh: landing on / is no work done.
+		if p, err := s.lookup(r.Context(), requestToken(r), false); err == nil && p.role == agents.RoleOps {
+			target = "/ops"
+		}
+		http.Redirect(w, r, target, http.StatusFound)
 	})
 }
 

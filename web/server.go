@@ -101,7 +101,7 @@ type Server struct {
 	heartbeat   time.Duration // event-stream heartbeat interval
 
 	sessions sessionStore
-	limiter  limiter
+	lockout  lockout // failed sign-ins: this node's memory, or Redis (WithRedisLockout)
 	steps    totpSteps
 
 	closing   chan struct{} // closed when Run's context ends: event streams stop
@@ -129,7 +129,7 @@ func New(cfg Config, dir []agents.Agent, hub *Hub, presence Presence, opts ...Op
 		verifySlots: make(chan struct{}, max(4, runtime.GOMAXPROCS(0))),
 		heartbeat:   defaultHeartbeat,
 		sessions:    newSessionStore(),
-		limiter:     newLimiter(cfg.MaxFailures),
+		lockout:     newLimiter(cfg.MaxFailures),
 		steps:       totpSteps{last: map[string]int64{}},
 		closing:     make(chan struct{}),
 	}
@@ -218,6 +218,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/auth/unlock", s.authedLock(s.handleUnlock, false, true, every...))
 	s.pages(mux)
 	mux.Handle("GET /api/v1/trunks", s.authed(s.handleTrunks, false, agents.RoleOps, agents.RoleAdmin))
+	mux.Handle("GET /api/v1/ops/summary", s.authed(s.handleOpsSummary, false, agents.RoleOps, agents.RoleAdmin))
 	return s.secure(mux)
 }
 

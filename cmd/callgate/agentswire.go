@@ -124,8 +124,12 @@ func (r registrar) Lookup(ctx context.Context, username string) (sip.Binding, bo
 
 var _ sip.Registrar = registrar{}
 
-// ivrDispatcher adapts dispatch.Dispatcher to ivr.Dispatcher.
-type ivrDispatcher struct{ d *dispatch.Dispatcher }
+// ivrDispatcher adapts dispatch.Dispatcher to ivr.Dispatcher, telling
+// ops when a bridge ends (Connect returns once the bridged call is over).
+type ivrDispatcher struct {
+	d   *dispatch.Dispatcher
+	ops *opsStats
+}
 
 func (x ivrDispatcher) Dispatch(ctx context.Context, c ivr.Call, req ivr.DispatchRequest) (string, error) {
 	sc, ok := c.(*sip.Call)
@@ -137,6 +141,9 @@ func (x ivrDispatcher) Dispatch(ctx context.Context, c ivr.Call, req ivr.Dispatc
 		MaxWait: req.MaxWait, Tags: req.Tags, RepScope: req.RepScope,
 		Enqueued: req.Enqueued, OnPosition: req.OnPosition,
 	})
+	if res.Agent != "" && x.ops != nil {
+		x.ops.bridgeEnded()
+	}
 	return res.Agent, err
 }
 
@@ -161,6 +168,15 @@ func (s sipCaller) Connect(ctx context.Context, target string, ring time.Duratio
 	}
 	return leg, nil
 }
+
+// CallerHungUp implements dispatch.HangupReporter: the caller sent BYE,
+// or their media stopped.
+func (s sipCaller) CallerHungUp() bool {
+	c := s.EndCause()
+	return c == sip.CauseRemoteBye || c == sip.CauseRTPTimeout
+}
+
+var _ dispatch.HangupReporter = sipCaller{}
 
 // memberRecords adapts members.Directory to dispatch.Members.
 type memberRecords struct{ d members.Directory }

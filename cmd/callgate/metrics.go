@@ -44,6 +44,7 @@ type metrics struct {
 	trunkRTT     *prometheus.HistogramVec
 	trunkChanges *prometheus.CounterVec
 	trunkFailed  *prometheus.CounterVec
+	ops          *opsStats // the ops summary's counts, fed by the same observers
 }
 
 var (
@@ -58,7 +59,7 @@ var (
 // (tags_<op>) and the agent-state scrape.
 func storeOps() []string {
 	return []string{"begin", "set", "end", "evidence", "verify", "guard",
-		"tags_begin", "tags_set", "tags_add_flag", "tags_end", "tags_get", "agents"}
+		"tags_begin", "tags_set", "tags_add_flag", "tags_end", "tags_get", "agents", "ops"}
 }
 
 // rejectCodes are the status codes each pre-created reject reason is sent with.
@@ -70,7 +71,10 @@ func rejectCodes() map[string]int {
 }
 
 func newMetrics(a *App) *metrics {
-	m := &metrics{reg: prometheus.NewRegistry()}
+	m := &metrics{reg: prometheus.NewRegistry(), ops: a.ops}
+	if m.ops == nil {
+		m.ops = newOpsStats(time.Now)
+	}
 	m.callsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: namespace, Subsystem: "sip", Name: "calls_total",
 		Help: "Answered calls that ended, by end cause.",
@@ -279,10 +283,14 @@ func (m *metrics) Step(kind flows.Kind, d time.Duration) {
 // Verification implements ivr.Observer.
 func (m *metrics) Verification(step flows.VerifyStep, result string) {
 	m.verification.WithLabelValues(string(step), result).Inc()
+	m.ops.verification(result)
 }
 
 // Signal implements ivr.Observer.
-func (m *metrics) Signal(flag string) { m.signals.WithLabelValues(flag).Inc() }
+func (m *metrics) Signal(flag string) {
+	m.signals.WithLabelValues(flag).Inc()
+	m.ops.signal(flag)
+}
 
 // StoreError implements ivr.Observer.
 func (m *metrics) StoreError(op string) { m.storeErrors.WithLabelValues(op).Inc() }
@@ -295,12 +303,16 @@ func (m *metrics) tagOp(op string, err error) {
 }
 
 // Queued implements dispatch.Observer.
-func (m *metrics) Queued(queue string) { m.queueDepth.WithLabelValues(queue).Inc() }
+func (m *metrics) Queued(queue string) {
+	m.queueDepth.WithLabelValues(queue).Inc()
+	m.ops.enqueued()
+}
 
 // Dequeued implements dispatch.Observer.
 func (m *metrics) Dequeued(queue, outcome string, waited time.Duration) {
 	m.queueDepth.WithLabelValues(queue).Dec()
 	m.queueWait.WithLabelValues(queue, outcome).Observe(waited.Seconds())
+	m.ops.dequeued(queue, outcome, waited)
 }
 
 // Probed implements trunk.Observer.

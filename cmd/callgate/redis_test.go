@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/callgate/callgate/routing/store/storetest"
+	"github.com/callgate/callgate/web"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -74,4 +76,28 @@ func cleanKeys(t *testing.T, rdb *redis.Client, pattern string) {
 	if keys := rdb.Keys(context.Background(), pattern).Val(); len(keys) > 0 {
 		rdb.Del(context.Background(), keys...)
 	}
+}
+
+// TestRealRedisSharedSignInLockout serves two nodes on one real
+// redis-server: failed sign-ins on node 1 lock the username out on node 2.
+func TestRealRedisSharedSignInLockout(t *testing.T) {
+	rdb := storetest.Redis(t)
+	url := storetest.RedisURL()
+	cleanKeys(t, rdb, "callgate:web:signin:*")
+	t.Cleanup(func() { cleanKeys(t, rdb, "callgate:web:signin:*") })
+	node1, _, _, _ := startApp(t, "--redis-url", url)
+	node2, _, logs2, _ := startApp(t, "--redis-url", url)
+	base1 := "http://" + node1.httpLn.Addr().String()
+	base2 := "http://" + node2.httpLn.Addr().String()
+
+	for range web.DefaultMaxFailures {
+		code, _ := (&apiClient{t: t, base: base1}).do(http.MethodPost, "/api/v1/auth/login", map[string]string{"username": "otto", "password": "guess"})
+		require.Equal(t, http.StatusUnauthorized, code)
+	}
+	code, _ := (&apiClient{t: t, base: base2}).do(http.MethodPost, "/api/v1/auth/login", map[string]string{"username": "otto", "password": "otto-demo-1"})
+	assert.Equal(t, http.StatusTooManyRequests, code, "node 2 refuses otto after node 1's failures, even with the right password")
+	keys := rdb.Keys(context.Background(), "callgate:web:signin:*").Val()
+	require.Len(t, keys, 1)
+	assert.NotContains(t, keys[0], "otto")
+	assert.Contains(t, logs2.String(), "outcome=locked_out")
 }

@@ -166,10 +166,15 @@ type App struct {
 	trunks  *trunk.Table
 	monitor *trunk.Monitor
 	roster  *dispatch.RedisRoster
-	udp     net.PacketConn
-	tcp     net.Listener
-	http    *http.Server
-	httpLn  net.Listener
+	queue   *dispatch.RedisQueue
+	// callbacks is the shared callback list.
+	callbacks *dispatch.RedisCallbacks
+	// ops are the live counts behind the ops summary (opswire.go).
+	ops    *opsStats
+	udp    net.PacketConn
+	tcp    net.Listener
+	http   *http.Server
+	httpLn net.Listener
 
 	// twilioHook serves the Twilio webhooks when configured (twiliowire.go).
 	twilioHook *twiliohook.Handler
@@ -234,11 +239,19 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		return nil, fmt.Errorf("trunks: %w", err)
 	}
 	a.hub = web.NewHub()
-	callbackStore := dispatch.NewRedisCallbacks(a.rdb)
-	webCfg := web.Config{Demo: cfg.Demo, IdleTimeout: cfg.Agents.IdleLogoff, ScreenLock: cfg.Agents.ScreenLock, Trunks: trunkSource{a}}
+	a.queue = dispatch.NewRedisQueue(a.rdb)
+	a.callbacks = dispatch.NewRedisCallbacks(a.rdb)
+	a.ops = newOpsStats(time.Now)
+	webCfg := web.Config{
+		Demo: cfg.Demo, IdleTimeout: cfg.Agents.IdleLogoff, ScreenLock: cfg.Agents.ScreenLock,
+		Trunks: trunkSource{a}, Ops: opsSource{a},
+	}
 	if a.web, err = web.New(webCfg, agentDir, a.hub, presence{roster},
 		web.WithLogger(log), web.WithAudit(auditHook(a.ledger)), web.WithReveals(revealHook(a.ledger)),
-		web.WithAccounting(a.ledger), web.WithCallbacks(callbackStore)); err != nil {
+		web.WithAccounting(a.ledger), web.WithCallbacks(a.callbacks),
+		// Failed sign-ins are counted in the shared store, usernames
+		// hashed under secret_key, so every node enforces one limit.
+		web.WithRedisLockout(web.RedisLockout{Client: a.rdb, Key: key})); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	a.metrics = newMetrics(a)
@@ -254,13 +267,13 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		Evidence:  evidenceStore{evidence.New(a.rdb, 0)},
 		Observer:  a.metrics,
 		MemberRef: func(id []byte) string { return members.SubjectOf(key, id) },
-		Callbacks: ivrCallbacks{callbackStore},
-		Dispatch: ivrDispatcher{&dispatch.Dispatcher{
+		Callbacks: ivrCallbacks{a.callbacks},
+		Dispatch: ivrDispatcher{d: &dispatch.Dispatcher{
 			Roster: roster, Screens: screens{a.hub}, Members: memberRecords{dir}, Policy: pol,
-			Ledger: ledger{a.ledger}, Queue: dispatch.NewRedisQueue(a.rdb),
+			Ledger: ledger{a.ledger}, Queue: a.queue,
 			RingTimeout: cfg.Agents.RingTimeout, WrapUp: cfg.Agents.WrapUp, Log: log.With("component", "dispatch"),
 			Observer: a.metrics,
-		}},
+		}, ops: a.ops},
 	}
 
 	sipAP := netip.MustParseAddrPort(cfg.SIP.Addr)
@@ -313,6 +326,8 @@ func (a *App) serveCall(ctx context.Context, c *sip.Call) {
 	if f, ok := a.cfg.IVR.Numbers[c.CalledUser()]; ok {
 		id = f
 	}
+	a.ops.inFlow.Add(1)
+	defer a.ops.inFlow.Add(-1)
 	if err := a.runner.Run(ctx, c, id); err != nil {
 		c.Logger().Warn("flow run failed", "flow", id, "error", err)
 	}

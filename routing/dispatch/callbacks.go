@@ -85,6 +85,15 @@ func (r *RedisCallbacks) List(ctx context.Context, n int64) ([]Callback, error) 
 	return out, nil
 }
 
+// Pending returns how many requests wait in the list. One round trip.
+func (r *RedisCallbacks) Pending(ctx context.Context) (int64, error) {
+	n, err := r.rdb.XLen(ctx, CallbacksKey).Result()
+	if err != nil {
+		return 0, fmt.Errorf("dispatch: callbacks pending: %w", err)
+	}
+	return n, nil
+}
+
 // Done removes a request once it has been handled.
 func (r *RedisCallbacks) Done(ctx context.Context, id string) error {
 	if err := r.rdb.XDel(ctx, CallbacksKey, id).Err(); err != nil {

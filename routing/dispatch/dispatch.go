@@ -53,6 +53,32 @@ type Caller interface {
 	Hangup(ctx context.Context) error
 }
 
+// HangupReporter is a Caller whose call's context ends when the call
+// does (a SIP call's does, as soon as the caller's BYE arrives, before
+// Done is closed). It tells a caller who hung up or went silent from a
+// call the server ended (shutdown), so a caller leaving the queue is
+// counted OutcomeAbandoned, not OutcomeCancelled.
+type HangupReporter interface {
+	// CallerHungUp reports whether the call has ended from the caller's
+	// side.
+	CallerHungUp() bool
+}
+
+// callerHungUp reports, when Connect's context has ended, whether that
+// was the caller leaving: HangupReporter's answer, or else whether the
+// call is over.
+func callerHungUp(c Caller) bool {
+	if r, ok := c.(HangupReporter); ok {
+		return r.CallerHungUp()
+	}
+	select {
+	case <-c.Done():
+		return true
+	default:
+		return false
+	}
+}
+
 // Roster knows agents' presence and phones.
 type Roster interface {
 	// Candidates returns every agent with presence facts for selection.
@@ -244,6 +270,9 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 	pause := func() error {
 		select {
 		case <-ctx.Done():
+			if callerHungUp(c) {
+				outcome = OutcomeAbandoned
+			}
 			return ctx.Err()
 		case <-c.Done():
 			outcome = OutcomeAbandoned
@@ -258,6 +287,9 @@ func (d *Dispatcher) Connect(ctx context.Context, c Caller, req Request) (Result
 	for {
 		select {
 		case <-ctx.Done():
+			if callerHungUp(c) {
+				outcome = OutcomeAbandoned
+			}
 			return res, ctx.Err()
 		case <-c.Done():
 			outcome = OutcomeAbandoned

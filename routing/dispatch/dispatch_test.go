@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -391,27 +392,51 @@ func (q *queueRecorder) events() ([]string, []queueEvent) {
 	return append([]string(nil), q.queued...), append([]queueEvent(nil), q.left...)
 }
 
+// sipLikeCaller is a fakeCaller whose context ends with its call, as a
+// SIP call's does, and that says who ended it.
+type sipLikeCaller struct {
+	*fakeCaller
+	byCaller atomic.Bool
+}
+
+func (c *sipLikeCaller) CallerHungUp() bool { return c.byCaller.Load() }
+
 func TestObserverSeesEachQueuedCallLeaveOnce(t *testing.T) {
+	var sipLike *sipLikeCaller // the case's caller, when it is one
 	tests := []struct {
 		name    string
 		answer  map[string]bool
 		maxWait time.Duration
 		act     func(c *fakeCaller, cancel context.CancelFunc)
 		want    string
+		sipLike bool
 	}{
 		{"answered", map[string]bool{"sip:carol@phone": true}, 0, func(c *fakeCaller, _ context.CancelFunc) {
 			require.Eventually(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return c.leg != nil }, 3*time.Second, 5*time.Millisecond)
 			_ = c.leg.Hangup(context.Background())
-		}, OutcomeAnswered},
-		{"timeout", map[string]bool{}, 300 * time.Millisecond, func(*fakeCaller, context.CancelFunc) {}, OutcomeTimeout},
+		}, OutcomeAnswered, false},
+		{"timeout", map[string]bool{}, 300 * time.Millisecond, func(*fakeCaller, context.CancelFunc) {}, OutcomeTimeout, false},
 		{"abandoned", map[string]bool{}, 0, func(c *fakeCaller, _ context.CancelFunc) {
 			time.Sleep(50 * time.Millisecond)
 			_ = c.Hangup(context.Background())
-		}, OutcomeAbandoned},
+		}, OutcomeAbandoned, false},
 		{"cancelled", map[string]bool{}, 0, func(_ *fakeCaller, cancel context.CancelFunc) {
 			time.Sleep(50 * time.Millisecond)
 			cancel()
-		}, OutcomeCancelled},
+		}, OutcomeCancelled, false},
+		{"abandoned, the call's context ending first", map[string]bool{}, 0, func(c *fakeCaller, cancel context.CancelFunc) {
+			time.Sleep(50 * time.Millisecond)
+			sipLike.byCaller.Store(true)
+			cancel() // the BYE cancels the call's context before Done closes
+			time.Sleep(20 * time.Millisecond)
+			_ = c.Hangup(context.Background())
+		}, OutcomeAbandoned, true},
+		{"shutdown, the call's context ending first", map[string]bool{}, 0, func(c *fakeCaller, cancel context.CancelFunc) {
+			time.Sleep(50 * time.Millisecond)
+			cancel()
+			time.Sleep(20 * time.Millisecond)
+			_ = c.Hangup(context.Background())
+		}, OutcomeCancelled, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -419,12 +444,17 @@ func TestObserverSeesEachQueuedCallLeaveOnce(t *testing.T) {
 			obs := &queueRecorder{}
 			d.Observer = obs
 			c := &fakeCaller{id: "call-" + tc.name, done: make(chan struct{}), answer: tc.answer}
+			var caller Caller = c
+			if tc.sipLike {
+				sipLike = &sipLikeCaller{fakeCaller: c}
+				caller = sipLike
+			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				_, _ = d.Connect(ctx, c, Request{Queue: "scheduling", Requirement: agents.Requirement{Skills: []string{"scheduling"}}, MaxWait: tc.maxWait, Tags: verifiedScheduling()})
+				_, _ = d.Connect(ctx, caller, Request{Queue: "scheduling", Requirement: agents.Requirement{Skills: []string{"scheduling"}}, MaxWait: tc.maxWait, Tags: verifiedScheduling()})
 			}()
 			tc.act(c, cancel)
 			select {

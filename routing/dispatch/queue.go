@@ -83,3 +83,43 @@ func (q *RedisQueue) Depth(ctx context.Context, queue string) (int64, error) {
 	}
 	return n, nil
 }
+
+// QueueStats is one queue's state across every node.
+type QueueStats struct {
+	Name string
+	// Depth is how many calls wait (as Depth).
+	Depth int64
+	// Oldest is when the call waiting longest arrived (its place in the
+	// queue, kept when it comes back from an overflow menu); zero when
+	// none waits.
+	Oldest time.Time
+}
+
+// Stats returns the depth and the oldest arrival of each queue, in one
+// pipelined round trip. A call whose node stopped reporting counts until
+// the next Position on that queue drops it.
+func (q *RedisQueue) Stats(ctx context.Context, queues []string) ([]QueueStats, error) {
+	if len(queues) == 0 {
+		return []QueueStats{}, nil
+	}
+	cards := make([]*redis.IntCmd, len(queues))
+	firsts := make([]*redis.ZSliceCmd, len(queues))
+	_, err := q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, name := range queues {
+			cards[i] = p.ZCard(ctx, queueKey(name))
+			firsts[i] = p.ZRangeWithScores(ctx, queueKey(name), 0, 0)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dispatch: queue stats: %w", err)
+	}
+	out := make([]QueueStats, len(queues))
+	for i, name := range queues {
+		out[i] = QueueStats{Name: name, Depth: cards[i].Val()}
+		if z := firsts[i].Val(); len(z) == 1 {
+			out[i].Oldest = time.UnixMilli(int64(z[0].Score)).UTC()
+		}
+	}
+	return out, nil
+}

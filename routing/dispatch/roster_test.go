@@ -142,6 +142,17 @@ func TestRedisQueue(t *testing.T) {
 	assert.Equal(t, 1, p, "a call whose node stopped reporting is dropped")
 	n, _ = q.Depth(ctx, "nurse")
 	assert.Equal(t, int64(1), n)
+
+	stats, err := q.Stats(ctx, []string{"scheduling", "nurse", "general"})
+	require.NoError(t, err)
+	assert.Equal(t, []QueueStats{
+		{Name: "scheduling", Depth: 1, Oldest: now.Add(-staleAfter*3/2 - time.Second).UTC()},
+		{Name: "nurse", Depth: 1, Oldest: now.Add(-staleAfter).UTC()},
+		{Name: "general"},
+	}, stats, "b arrived a second before the first now; e half a stale period later")
+	stats, err = q.Stats(ctx, nil)
+	require.NoError(t, err)
+	assert.Empty(t, stats)
 }
 
 // TestScriptsOnRealRedis runs the Lua scripts on redis-server, whose Lua
@@ -183,6 +194,9 @@ func TestScriptsOnRealRedis(t *testing.T) {
 	require.NoError(t, q.Leave(ctx, pfx+"q", "w"))
 	p, _ = q.Position(ctx, pfx+"q", "x", now)
 	assert.Equal(t, 1, p)
+	stats, err := q.Stats(ctx, []string{pfx + "q"})
+	require.NoError(t, err)
+	assert.Equal(t, []QueueStats{{Name: pfx + "q", Depth: 1, Oldest: time.UnixMilli(now.UnixMilli()).UTC()}}, stats)
 }
 
 func TestRedisCallbacks(t *testing.T) {
@@ -205,8 +219,13 @@ func TestRedisCallbacks(t *testing.T) {
 	assert.Equal(t, Callback{ID: id1, Queue: "billing", CallID: "c1", Subject: "m_aaaaaaaaaaaaaaaaaaaa", Purpose: "billing", Level: "full", To: "on_file", Enqueued: enq, At: at}, got[0])
 	assert.Equal(t, "15550107777", got[1].Number)
 	assert.True(t, got[1].Enqueued.IsZero())
+	n, err := cb.Pending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), n)
 	require.NoError(t, cb.Done(ctx, id1))
 	got, _ = cb.List(ctx, 10)
 	require.Len(t, got, 1)
+	n, _ = cb.Pending(ctx)
+	assert.Equal(t, int64(1), n)
 	assert.Equal(t, "c2", got[0].CallID)
 }

@@ -2,10 +2,9 @@
 // values are written with textContent only, and a field the server did
 // not send is never on the page. Sensitive fields (pop.sensitive) stay out
 // of the DOM until the agent reveals them: the value shown is the one the
-// reveal call returns, after the server has recorded the reveal.
+// reveal call returns, after the server has recorded the reveal. Needs
+// common.js (api, $, setupAuth).
 "use strict";
-
-const $ = (id) => document.getElementById(id);
 
 const restrictionWords = {
   "no-family-disclosure": "Disclose nothing to family, caregivers or other third parties",
@@ -17,31 +16,8 @@ const roleWords = {
   involved: "someone involved in the member's care", unknown: "unknown",
 };
 
-let me = null;          // GET /api/v1/auth/session
 let events = null;      // EventSource
 let pop = null;         // the current screen pop
-let lastActivity = Date.now();
-let lastTouch = 0;
-let idleTimer = null;
-
-async function api(method, path, body) {
-  const opts = { method, credentials: "same-origin", headers: {} };
-  if (body !== undefined) {
-    opts.headers["Content-Type"] = "application/json";
-    opts.body = JSON.stringify(body);
-  }
-  const res = await fetch(path, opts);
-  let data = null;
-  if (res.status !== 204) {
-    try { data = await res.json(); } catch (e) { data = null; }
-  }
-  return { status: res.status, data };
-}
-
-function show(section) {
-  for (const id of ["signin", "locked", "desk"]) $(id).hidden = id !== section;
-  $("controls").hidden = section !== "desk";
-}
 
 function setState(state) {
   const el = $("state");
@@ -52,131 +28,31 @@ function setState(state) {
   $("away").classList.toggle("active", state === "away");
 }
 
-async function start() {
-  const r = await api("GET", "/api/v1/auth/session");
-  if (r.status !== 200) {
-    me = null;
-    $("who").textContent = "";
-    show("signin");
-    return;
-  }
-  me = r.data;
-  $("who").textContent = me.username + " (" + me.role + ")";
-  if (me.locked) {
-    lockedView();
-    return;
-  }
-  show("desk");
-  watchIdle();
-  if (me.role === "agent" || me.role === "supervisor") {
-    listen();
-  } else {
+// The sign-in, lock and sign-out flow is common.js's; this page listens
+// for screen pops while the desk shows.
+const auth = setupAuth({
+  signedIn() { setState("offline"); },
+  enter(me) {
+    $("ops-link").hidden = true;
+    if (me.role === "agent" || me.role === "supervisor") {
+      listen();
+      return;
+    }
     $("idle").textContent = "This page is for agents and supervisors.";
-  }
-}
-
-// ---- sign-in, lock, sign-out -------------------------------------------
-
-$("signin-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  $("signin-error").textContent = "";
-  const body = { username: $("username").value, password: $("password").value };
-  if ($("totp").value) body.totp = $("totp").value;
-  const r = await api("POST", "/api/v1/auth/login", body);
-  $("password").value = "";
-  $("totp").value = "";
-  if (r.status === 200) {
-    setState("offline");
-    await start();
-    return;
-  }
-  if (r.data && r.data.error === "totp required") {
-    $("totp-row").hidden = false;
-    $("signin-error").textContent = "Enter the code from your authenticator app and your password again.";
-    return;
-  }
-  $("signin-error").textContent = (r.data && r.data.error) || "Sign-in failed.";
-});
-
-$("unlock-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  $("unlock-error").textContent = "";
-  const body = { password: $("unlock-password").value };
-  if ($("unlock-totp").value) body.totp = $("unlock-totp").value;
-  const r = await api("POST", "/api/v1/auth/unlock", body);
-  $("unlock-password").value = "";
-  $("unlock-totp").value = "";
-  if (r.status === 204) {
-    lastActivity = Date.now();
-    await start();
-    return;
-  }
-  if (r.status === 401 && r.data && r.data.error === "unauthenticated") {
-    await start(); // the session ended meanwhile
-    return;
-  }
-  if (r.data && r.data.error === "totp required") {
-    $("unlock-totp-row").hidden = false;
-  }
-  $("unlock-error").textContent = (r.data && r.data.error) || "Unlock failed.";
-});
-
-$("lock").addEventListener("click", () => lockScreen());
-
-$("signout").addEventListener("click", async () => {
-  stopListening();
-  clearPop();
-  await api("POST", "/api/v1/auth/logout");
-  await start();
+    if (me.role === "ops" || me.role === "admin") $("ops-link").hidden = false;
+  },
+  leave() {
+    stopListening();
+    clearPop();
+  },
 });
 
 for (const status of ["available", "away"]) {
   $(status).addEventListener("click", async () => {
     const r = await api("POST", "/api/v1/agent/status", { status });
     if (r.status === 204) setState(status);
-    else await handleAuthError(r.status);
+    else await auth.handleAuthError(r.status);
   });
-}
-
-async function lockScreen() {
-  stopListening();
-  clearPop();
-  await api("POST", "/api/v1/auth/lock");
-  lockedView();
-}
-
-function lockedView() {
-  stopListening();
-  clearPop();
-  if (idleTimer) { clearInterval(idleTimer); idleTimer = null; }
-  show("locked");
-}
-
-async function handleAuthError(status) {
-  if (status === 401 || status === 423) await start();
-}
-
-// ---- inactivity --------------------------------------------------------
-
-function watchIdle() {
-  lastActivity = Date.now();
-  if (idleTimer) clearInterval(idleTimer);
-  idleTimer = setInterval(() => {
-    if (!me || !me.screen_lock_seconds) return;
-    if (Date.now() - lastActivity >= me.screen_lock_seconds * 1000) lockScreen();
-  }, 1000);
-}
-
-function activity() {
-  lastActivity = Date.now();
-  // Tell the server at most every 20 s: its timers lock and log off too.
-  if (me && !$("desk").hidden && Date.now() - lastTouch > 20000) {
-    lastTouch = Date.now();
-    api("POST", "/api/v1/auth/touch").then((r) => handleAuthError(r.status));
-  }
-}
-for (const type of ["keydown", "pointerdown", "pointermove", "wheel"]) {
-  document.addEventListener(type, activity, { passive: true });
 }
 
 // ---- the screen pop ----------------------------------------------------
@@ -200,7 +76,7 @@ function listen() {
     const r = await api("GET", "/api/v1/auth/session");
     if (r.status !== 200 || r.data.locked) {
       stopListening();
-      if (r.status === 200) lockedView(); else await start();
+      if (r.status === 200) auth.lockedView(); else await auth.start();
     }
   };
 }
@@ -297,8 +173,8 @@ async function reveal(callID, field, dd) {
     dd.dataset.revealed = "true";
     return;
   }
-  if (r.status === 401 || r.status === 423) { await handleAuthError(r.status); return; }
+  if (r.status === 401 || r.status === 423) { await auth.handleAuthError(r.status); return; }
   dd.textContent = "could not reveal (" + ((r.data && r.data.error) || r.status) + ")";
 }
 
-start();
+auth.start();
