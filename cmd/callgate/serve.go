@@ -161,6 +161,7 @@ type App struct {
 	runner  *ivr.Runner
 	ledger  *audit.Ledger
 	hub     *web.Hub
+	screens *screenRelay
 	web     *web.Server
 	metrics *metrics
 	trunks  *trunk.Table
@@ -239,6 +240,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		return nil, fmt.Errorf("trunks: %w", err)
 	}
 	a.hub = web.NewHub()
+	a.screens = newScreenRelay(a.hub, a.rdb, log.With("component", "screens"))
 	a.queue = dispatch.NewRedisQueue(a.rdb)
 	a.callbacks = dispatch.NewRedisCallbacks(a.rdb)
 	a.ops = newOpsStats(time.Now)
@@ -269,7 +271,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		MemberRef: func(id []byte) string { return members.SubjectOf(key, id) },
 		Callbacks: ivrCallbacks{a.callbacks},
 		Dispatch: ivrDispatcher{d: &dispatch.Dispatcher{
-			Roster: roster, Screens: screens{a.hub}, Members: memberRecords{dir}, Policy: pol,
+			Roster: roster, Screens: a.screens, Members: memberRecords{dir}, Policy: pol,
 			Ledger: ledger{a.ledger}, Queue: a.queue,
 			RingTimeout: cfg.Agents.RingTimeout, WrapUp: cfg.Agents.WrapUp, Log: log.With("component", "dispatch"),
 			Observer: a.metrics,
@@ -417,6 +419,11 @@ func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
 		defer close(webDone)
 		_ = a.web.Run(webCtx) // idle logoff, and closes event streams at shutdown
 	}()
+	relayDone := make(chan struct{})
+	go func() {
+		defer close(relayDone)
+		a.screens.Run(webCtx) // screen pops bridged by other nodes
+	}()
 	go func() { errc <- a.sip.ServeUDP(a.udp) }()
 	go func() { errc <- a.sip.ServeTCP(a.tcp) }()
 	monCtx, stopMonitor := context.WithCancel(ctx)
@@ -463,6 +470,7 @@ func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
 	}
 	stopWeb()
 	<-webDone
+	<-relayDone
 	if a.http != nil {
 		_ = a.http.Shutdown(sctx)
 	}

@@ -17,21 +17,6 @@ func (p presence) SetStatus(ctx context.Context, username string, s web.Status, 
 	return p.r.SetStatus(ctx, username, string(s), at)
 }
 
-// screens adapts the web hub to dispatch.Screens.
-type screens struct{ h *web.Hub }
-
-func (s screens) Pop(username string, p dispatch.Pop) {
-	s.h.Push(username, web.ScreenPop{
-		CallID: p.CallID, VerificationLevel: p.VerificationLevel, CallerRole: p.CallerRole,
-		Purpose: p.Purpose, RecordingConsent: p.RecordingConsent,
-		Restrictions: nonNil(p.Restrictions), Flags: nonNil(p.Flags),
-		Banner: p.Banner, Notices: p.Notices, Context: p.Context,
-		Sensitive: nonNil(p.Sensitive), Subject: p.Subject, Policy: p.Policy,
-	})
-}
-
-func (s screens) Clear(username, callID string) { s.h.Clear(username, callID) }
-
 func nonNil(xs []string) []string {
 	if xs == nil {
 		return []string{}
@@ -116,6 +101,5 @@ func trunkNames(t *trunk.Table) []string {
 
 var (
 	_ web.Presence     = presence{}
-	_ dispatch.Screens = screens{}
 	_ web.TrunkSource  = trunkSource{}
 )
