@@ -32,7 +32,7 @@ type OpsSummary struct {
 	// Queues are the flows' route queues, in name order.
 	Queues []OpsQueue `json:"queues"`
 	// Agents counts the agents who take calls (agents, supervisors) by
-	// state, every node: offline, away, available, on_call, wrap_up.
+	// state, every node: offline, away, available, ringing, on_call, wrap_up.
 	Agents map[string]int `json:"agents"`
 	// Verification counts the IVR's verification outcomes on this node.
 	Verification OpsVerification `json:"verification"`

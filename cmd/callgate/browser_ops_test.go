@@ -114,7 +114,7 @@ func TestBrowserOpsPage(t *testing.T) {
 		_, sum, _ = opsSummaryOf(t, otto)
 		return page.Agents["available"] == 1 && assert.ObjectsAreEqual(sum.Agents, page.Agents)
 	}, 15*time.Second, 100*time.Millisecond, "the page's agents by state match the API's")
-	assert.Equal(t, map[string]int{"offline": 2, "away": 0, "available": 1, "on_call": 0, "wrap_up": 0}, page.Agents)
+	assert.Equal(t, map[string]int{"offline": 2, "away": 0, "available": 1, "ringing": 0, "on_call": 0, "wrap_up": 0}, page.Agents)
 
 	// A verified caller (Maria Lopez) waits for scheduling: alice has no
 	// phone, so the call stays queued while the page is read.

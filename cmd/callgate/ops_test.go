@@ -47,7 +47,7 @@ func TestOpsSummaryServed(t *testing.T) {
 	code, idle, _ := opsSummaryOf(t, otto)
 	require.Equal(t, http.StatusOK, code)
 	assert.Equal(t, web.OpsCalls{}, idle.Calls)
-	assert.Equal(t, map[string]int{"offline": 2, "away": 0, "available": 1, "on_call": 0, "wrap_up": 0}, idle.Agents,
+	assert.Equal(t, map[string]int{"offline": 2, "away": 0, "available": 1, "ringing": 0, "on_call": 0, "wrap_up": 0}, idle.Agents,
 		"alice available; bob and sam offline; ops and admins take no calls")
 	var names []string
 	for _, q := range idle.Queues {
