@@ -29,7 +29,19 @@ const (
 // ErrUnsupportedFormat, ErrSampleRate, ErrChannels, ErrTruncated, ErrEmpty or
 // ErrTooLong, or the reader's own error.
 func Decode(name string, r io.Reader) (*Prompt, error) {
-	p, err := decode(name, r)
+	p, err := decode(name, r, false)
+	if err != nil {
+		return nil, fmt.Errorf("prompt %q: %w", name, err)
+	}
+	return p, nil
+}
+
+// Convert is Decode for uploaded audio: it also takes 16-bit PCM in
+// stereo (mixed down) and at sample rates from 8000 to 48000 Hz
+// (low-pass filtered to the telephone band and resampled to 8000 Hz).
+// The duration limit applies to the converted prompt.
+func Convert(name string, r io.Reader) (*Prompt, error) {
+	p, err := decode(name, r, true)
 	if err != nil {
 		return nil, fmt.Errorf("prompt %q: %w", name, err)
 	}
@@ -37,7 +49,7 @@ func Decode(name string, r io.Reader) (*Prompt, error) {
 }
 
 // decode does the work of Decode; its errors do not yet name the prompt.
-func decode(name string, r io.Reader) (*Prompt, error) {
+func decode(name string, r io.Reader, convert bool) (*Prompt, error) {
 	if err := readRIFFHeader(r); err != nil {
 		return nil, err
 	}
@@ -60,7 +72,7 @@ func decode(name string, r io.Reader) (*Prompt, error) {
 			if format == nil {
 				return nil, fmt.Errorf("%w: data chunk before fmt chunk", ErrNotWAV)
 			}
-			return readData(name, r, *format, size)
+			return readData(name, r, *format, size, convert)
 		}
 		metadata += chunkHeaderSize + size
 		if metadata > maxMetadataBytes {
@@ -79,7 +91,7 @@ func decode(name string, r io.Reader) (*Prompt, error) {
 		if size > maxFmtSize {
 			return nil, fmt.Errorf("%w: fmt chunk is %d bytes, max %d", ErrNotWAV, size, maxFmtSize)
 		}
-		f, err := readFmt(r, size)
+		f, err := readFmt(r, size, convert)
 		if err != nil {
 			return nil, err
 		}
@@ -112,7 +124,7 @@ func readRIFFHeader(r io.Reader) error {
 
 // readFmt reads a fmt chunk body of the given size plus its pad byte and
 // validates the format.
-func readFmt(r io.Reader, size int64) (waveFormat, error) {
+func readFmt(r io.Reader, size int64, convert bool) (waveFormat, error) {
 	buf := make([]byte, size+size&1)
 	if n, err := io.ReadFull(r, buf); err != nil && int64(n) < size {
 		return waveFormat{}, shortRead(err, "fmt chunk", n, int(size))
@@ -121,23 +133,23 @@ func readFmt(r io.Reader, size int64) (waveFormat, error) {
 	if err != nil {
 		return waveFormat{}, err
 	}
-	if _, err := f.validate(); err != nil {
+	if _, err := f.validate(convert); err != nil {
 		return waveFormat{}, err
 	}
 	return f, nil
 }
 
 // readData reads the data chunk body and converts it to a prompt.
-func readData(name string, r io.Reader, f waveFormat, size int64) (*Prompt, error) {
-	enc, err := f.validate()
+func readData(name string, r io.Reader, f waveFormat, size int64, convert bool) (*Prompt, error) {
+	enc, err := f.validate(convert)
 	if err != nil {
 		return nil, err
 	}
-	width := int64(enc.bytesPerSample())
+	width := int64(enc.bytesPerSample()) * int64(f.channels)
 	if size == 0 {
 		return nil, fmt.Errorf("%w: data chunk is empty", ErrEmpty)
 	}
-	if size/width > int64(maxSamples) {
+	if size/width*SampleRate/int64(f.sampleRate) > int64(maxSamples) {
 		return nil, fmt.Errorf("%w: data chunk holds %v of audio, max %v",
 			ErrTooLong, samplesDuration(int(size/width)), MaxDuration)
 	}
@@ -158,6 +170,15 @@ func readData(name string, r io.Reader, f waveFormat, size int64) (*Prompt, erro
 		pcm := make([]int16, len(data)/2)
 		for i := range pcm {
 			pcm[i] = int16(binary.LittleEndian.Uint16(data[2*i:]))
+		}
+		if f.channels == 2 {
+			pcm = downmix(pcm)
+		}
+		if f.sampleRate != SampleRate {
+			pcm = resample(pcm, int(f.sampleRate))
+		}
+		if len(pcm) == 0 {
+			return nil, fmt.Errorf("%w: no audio after conversion", ErrEmpty)
 		}
 		return fromPCM(name, pcm), nil
 	}

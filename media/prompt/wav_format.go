@@ -97,7 +97,9 @@ func parseFmt(b []byte) (waveFormat, error) {
 
 // validate checks the format against what callgate accepts and reports
 // how the samples are encoded.
-func (f waveFormat) validate() (encoding, error) {
+// With convert, 16-bit PCM may also be stereo and at MinConvertRate to
+// MaxConvertRate Hz (Convert mixes and resamples it).
+func (f waveFormat) validate(convert bool) (encoding, error) {
 	var enc encoding
 	var wantBits uint16
 	switch f.tag {
@@ -111,18 +113,23 @@ func (f waveFormat) validate() (encoding, error) {
 		return 0, fmt.Errorf("%w: format tag %#04x (%s), want PCM (0x0001), A-law (0x0006) or μ-law (0x0007)",
 			ErrUnsupportedFormat, f.tag, formatName(f.tag))
 	}
-	if f.channels != 1 {
+	pcmConvert := convert && enc == encodingPCM16
+	switch {
+	case pcmConvert && (f.channels < 1 || f.channels > 2):
+		return 0, fmt.Errorf("%w %d, want 1 (mono) or 2 (stereo)", ErrChannels, f.channels)
+	case !pcmConvert && f.channels != 1:
 		return 0, fmt.Errorf("%w %d, want 1 (mono)", ErrChannels, f.channels)
-	}
-	if f.sampleRate != SampleRate {
+	case pcmConvert && (f.sampleRate < MinConvertRate || f.sampleRate > MaxConvertRate):
+		return 0, fmt.Errorf("%w %d Hz, want %d to %d Hz", ErrSampleRate, f.sampleRate, MinConvertRate, MaxConvertRate)
+	case !pcmConvert && f.sampleRate != SampleRate:
 		return 0, fmt.Errorf("%w %d Hz, want %d Hz", ErrSampleRate, f.sampleRate, SampleRate)
 	}
 	if f.bits != wantBits {
 		return 0, fmt.Errorf("%w: %d-bit %s, want %d-bit", ErrUnsupportedFormat, f.bits, formatName(f.tag), wantBits)
 	}
-	if want := uint16(enc.bytesPerSample()); f.blockAlign != want {
-		return 0, fmt.Errorf("%w: block align %d bytes, want %d for %d-bit mono",
-			ErrUnsupportedFormat, f.blockAlign, want, wantBits)
+	if want := uint16(enc.bytesPerSample()) * f.channels; f.blockAlign != want {
+		return 0, fmt.Errorf("%w: block align %d bytes, want %d for %d-bit audio in %d channel(s)",
+			ErrUnsupportedFormat, f.blockAlign, want, wantBits, f.channels)
 	}
 	return enc, nil
 }
