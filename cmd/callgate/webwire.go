@@ -100,6 +100,6 @@ func trunkNames(t *trunk.Table) []string {
 }
 
 var (
-	_ web.Presence     = presence{}
-	_ web.TrunkSource  = trunkSource{}
+	_ web.Presence    = presence{}
+	_ web.TrunkSource = trunkSource{}
 )
