@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/callgate/callgate/flows"
+	"github.com/callgate/callgate/media/prompt"
 )
 
 // Tag field names of the call tag contract (DESIGN.md "Call tags in Redis").
@@ -114,6 +115,11 @@ type Observer interface {
 // bridged call is over (or no agent answered within the wait).
 type Dispatcher interface {
 	Dispatch(ctx context.Context, c Call, req DispatchRequest) (agent string, err error)
+}
+
+// PromptSource gives prompts by language and name (uploaded prompts).
+type PromptSource interface {
+	Get(lang, name string) (*prompt.Prompt, bool)
 }
 
 // Callbacks takes callback requests (callback nodes).

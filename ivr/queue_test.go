@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/callgate/callgate/flows"
+	"github.com/callgate/callgate/media/prompt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -149,4 +150,32 @@ func TestCallbackWithoutAStoreTellsTheCallerToCallAgain(t *testing.T) {
 	require.NoError(t, e.runner.Run(ctx, c, f.ID))
 	assert.Contains(t, c.heard(), "all_busy")
 	assert.NotContains(t, c.heard(), "callback_confirm_caller")
+}
+
+type uploadedPrompts map[string]*prompt.Prompt
+
+func (u uploadedPrompts) Get(lang, name string) (*prompt.Prompt, bool) {
+	p, ok := u[lang+"/"+name]
+	return p, ok
+}
+
+func TestUploadedPromptTakesPrecedence(t *testing.T) {
+	e := newEnv(t)
+	f := queueFlow(t)
+	e.runner.Flows = staticFlows{f.ID: f}
+	e.runner.Dispatch = &placesDispatcher{places: []int{2}, step: 20 * time.Millisecond}
+	mine := prompt.FromPCM("callback_offer", make([]int16, 800))
+	e.runner.Uploaded = uploadedPrompts{"en/callback_offer": mine}
+	c := e.call("uploaded")
+	c.keys("1")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, e.runner.Run(ctx, c, f.ID))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	played := false
+	for _, p := range c.audio {
+		played = played || p == mine
+	}
+	assert.True(t, played, "the uploaded callback_offer replaced the bundled one")
 }

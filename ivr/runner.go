@@ -35,6 +35,9 @@ const (
 type Runner struct {
 	Flows    FlowSource
 	Prompts  map[string]*prompt.Set // by language
+	// Uploaded, when set, holds prompts admins uploaded; they take
+	// precedence over Prompts of the same language and name.
+	Uploaded PromptSource
 	Members  Directory
 	Tags     TagStore
 	Guard    Guard
@@ -208,6 +211,11 @@ func (s *session) exec(ctx context.Context, name string, n *flows.Node) (string,
 // prompt finds a prompt in the call's language, else the flow's default.
 func (s *session) prompt(name string) (*prompt.Prompt, error) {
 	for _, lang := range []string{s.lang, defaultLang(s.f), "en"} {
+		if s.r.Uploaded != nil {
+			if p, ok := s.r.Uploaded.Get(lang, name); ok {
+				return p, nil
+			}
+		}
 		if set := s.r.Prompts[lang]; set != nil {
 			if p, ok := set.Get(name); ok {
 				return p, nil
