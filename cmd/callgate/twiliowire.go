@@ -112,6 +112,12 @@ func newTwilioMetrics(reg *prometheus.Registry) *twilioMetrics {
 		}, []string{"status"}),
 	}
 	reg.MustRegister(m.rejected, m.status)
+	for _, r := range twiliohook.Reasons() { // series exist from start, at zero
+		m.rejected.WithLabelValues(r)
+	}
+	for _, st := range twiliohook.Statuses() {
+		m.status.WithLabelValues(st)
+	}
 	return m
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/twilio/twilio-go/client"
@@ -38,6 +39,14 @@ const (
 var knownStatuses = []string{ //nolint:gochecknoglobals // read-only table
 	"queued", "initiated", "ringing", "in-progress", "completed", "busy", "failed", "no-answer", "canceled",
 }
+
+// Reasons returns the rejection reasons, for metrics created at zero.
+func Reasons() []string {
+	return []string{ReasonMissingSignature, ReasonBadSignature, ReasonTooLarge, ReasonBadRequest}
+}
+
+// Statuses returns the call statuses CallStatus reports, "other" last.
+func Statuses() []string { return append(slices.Clone(knownStatuses), "other") }
 
 // Observer is told about webhook outcomes for metrics. Implementations
 // must not block; every value is bounded.
