@@ -16,14 +16,17 @@ var ui embed.FS
 const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// pages serves the agent page at /agent (and / redirects there) and the
-// pages' assets under /ui/.
+// pages serves the agent page at /agent (and / redirects there), the
+// admin page at /admin, and the pages' assets under /ui/.
 func (s *Server) pages(mux *http.ServeMux) {
 	assets, _ := fs.Sub(ui, "ui") // cannot fail: ui is embedded
 	static := http.FileServerFS(assets)
 	mux.Handle("GET /ui/", http.StripPrefix("/ui/", withCSP(static)))
 	mux.Handle("GET /agent", withCSP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.ServeFileFS(w, r, assets, "agent.html")
+	})))
+	mux.Handle("GET /admin", withCSP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFileFS(w, r, assets, "admin.html")
 	})))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/agent", http.StatusFound)

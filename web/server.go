@@ -94,6 +94,8 @@ type Server struct {
 	reveals    RevealFunc
 	accounting Accounting
 	callbacks  CallbackList
+	flows      FlowAdmin
+	flowLedger FlowLedger
 
 	dummyHash   string        // verified for unknown usernames, to cost the same
 	refKey      []byte        // HMAC key for user_ref
@@ -218,6 +220,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/auth/unlock", s.authedLock(s.handleUnlock, false, true, every...))
 	s.pages(mux)
 	mux.Handle("GET /api/v1/trunks", s.authed(s.handleTrunks, false, agents.RoleOps, agents.RoleAdmin))
+	s.flowRoutes(mux)
 	return s.secure(mux)
 }
 
