@@ -14,15 +14,12 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/callgate/callgate/audit"
 	"github.com/callgate/callgate/flows"
-	"github.com/callgate/callgate/flows/demo"
 	"github.com/callgate/callgate/ivr"
 	"github.com/callgate/callgate/ivr/prompts"
 	"github.com/callgate/callgate/media"
@@ -157,7 +154,7 @@ type App struct {
 	sip     *sip.Server
 	store   *store.Store
 	rdb     redis.UniversalClient
-	flows   *flows.Registry
+	flows   *flows.Catalog
 	runner  *ivr.Runner
 	ledger  *audit.Ledger
 	hub     *web.Hub
@@ -173,6 +170,8 @@ type App struct {
 
 	// twilioHook serves the Twilio webhooks when configured (twiliowire.go).
 	twilioHook *twiliohook.Handler
+	// liveFlows are the flows live at startup (startup checks, metrics).
+	liveFlows []*flows.Flow
 }
 
 // build binds every listener and wires the object graph; nothing serves yet.
@@ -188,13 +187,13 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if err != nil {
 		return nil, err
 	}
-	if a.flows, err = loadFlows(cfg.IVR.Flows, sets, cfg.Twilio.unavailableSteps()); err != nil {
+	flowOpts := flowOptions(sets, cfg.Twilio.unavailableSteps())
+	flowSrcs, err := flowSources(cfg.IVR.Flows)
+	if err != nil {
 		return nil, err
 	}
-	for _, id := range append([]string{cfg.IVR.DefaultFlow}, mapValues(cfg.IVR.Numbers)...) {
-		if _, ok := a.flows.Live(id); !ok {
-			return nil, fmt.Errorf("ivr: flow %q is not loaded (loaded: %s)", id, strings.Join(a.flows.IDs(), ", "))
-		}
+	if err := checkFlowSources(flowSrcs, flowOpts); err != nil {
+		return nil, err
 	}
 	if a.store, err = store.Open(ctx, store.Config{URL: cfg.Redis.URL}); err != nil {
 		return nil, fmt.Errorf("redis.url: %w", err)
@@ -224,6 +223,14 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if a.ledger, err = audit.Open(cfg.Audit.Ledger); err != nil {
 		return nil, fmt.Errorf("audit.ledger: %w", err)
 	}
+	if a.liveFlows, err = a.openFlows(ctx, a.rdb, flowSrcs, flowOpts); err != nil {
+		return nil, err
+	}
+	for _, id := range append([]string{cfg.IVR.DefaultFlow}, mapValues(cfg.IVR.Numbers)...) {
+		if _, err := a.flows.Live(ctx, id); err != nil {
+			return nil, fmt.Errorf("ivr: flow %q is not published (live: %s): %w", id, flowIDs(a.liveFlows), err)
+		}
+	}
 	regs := registrations.New(a.rdb, demoHA1(cfg, agentDir))
 	roster := dispatch.NewRedisRoster(a.rdb, agentDir, regs)
 	a.roster = roster
@@ -235,7 +242,8 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	webCfg := web.Config{Demo: cfg.Demo, IdleTimeout: cfg.Agents.IdleLogoff, ScreenLock: cfg.Agents.ScreenLock, Trunks: trunkSource{a}}
 	if a.web, err = web.New(webCfg, agentDir, a.hub, presence{roster},
 		web.WithLogger(log), web.WithAudit(auditHook(a.ledger)), web.WithReveals(revealHook(a.ledger)),
-		web.WithAccounting(a.ledger), web.WithCallbacks(callbackStore)); err != nil {
+		web.WithAccounting(a.ledger), web.WithCallbacks(callbackStore),
+		web.WithFlows(a.flows, flowLedger{a.ledger})); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	a.metrics = newMetrics(a)
@@ -349,42 +357,6 @@ func loadPrompts(dir string) (map[string]*prompt.Set, error) {
 	return sets, nil
 }
 
-// loadFlows validates and publishes the bundled flows (or a directory's).
-// An invalid flow stops startup with its line:column errors.
-func loadFlows(dir string, sets map[string]*prompt.Set, unavailable map[flows.VerifyStep]string) (*flows.Registry, error) {
-	srcs := demo.Sources()
-	if dir != "" {
-		srcs = map[string][]byte{}
-		paths, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-		if err != nil || len(paths) == 0 {
-			return nil, fmt.Errorf("ivr.flows: no *.yaml in %s", dir)
-		}
-		for _, p := range paths {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return nil, fmt.Errorf("ivr.flows: %w", err)
-			}
-			srcs[filepath.Base(p)] = b
-		}
-	}
-	reg := flows.NewRegistry()
-	names := make([]string, 0, len(srcs))
-	for n := range srcs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		f, err := flows.Load(srcs[n], flows.ValidateOptions{PromptExists: promptExists(sets), Unavailable: unavailable})
-		if err != nil {
-			return nil, fmt.Errorf("ivr.flows: %s:\n%w", n, err)
-		}
-		if _, err := reg.Publish(f, "startup", "loaded from "+n, time.Now()); err != nil {
-			return nil, fmt.Errorf("ivr.flows: %s: %w", n, err)
-		}
-	}
-	return reg, nil
-}
-
 // Run serves until a signal: SIGTERM drains (new INVITEs get 503, calls
 // finish up to drain_timeout); SIGINT or a second signal stops at once.
 func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
@@ -414,7 +386,7 @@ func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
 		httpAddr = a.httpLn.Addr().String()
 	}
 	a.log.Info("callgate serving", "version", version, "sip", a.udp.LocalAddr().String(), "transports", "udp,tcp",
-		"http", httpAddr, "rtp_ports", a.cfg.Media.RTPPorts, "store", storeKind, "flows", strings.Join(a.flows.IDs(), ","),
+		"http", httpAddr, "rtp_ports", a.cfg.Media.RTPPorts, "store", storeKind, "flows", flowIDs(a.liveFlows),
 		"trunks", strings.Join(trunkNames(a.trunks), ","), "demo", a.cfg.Demo)
 	if a.trunks.Len() == 0 {
 		a.log.Warn("no trunks configured: every INVITE except from registered agent phones gets 403")
