@@ -85,7 +85,7 @@ func renderGraph(g flows.Graph) []byte {
 			bend := graphBackBend + (from.y-to.y)/(graphNodeH+graphGapY)*6
 			fmt.Fprintf(&b, `<path d="M %d %d C %d %d, %d %d, %d %d" fill="none" stroke="#8c959f" stroke-dasharray="5 3" marker-end="url(#arrow)"/>`,
 				x1, y1, x1+bend, y1, x2+bend, y2, x2, y2)
-			lx, ly = max(x1, x2)+bend*3/4, (y1+y2)/2
+			lx, ly = x1+6, y1-6 // beside where it leaves its source
 		} else {
 			x1, y1 = from.x+nodeW/2, from.y+graphNodeH
 			x2, y2 = to.x+nodeW/2, to.y

@@ -149,6 +149,9 @@ $("signout").addEventListener("click", async () => {
   await api("POST", "/api/v1/auth/logout");
   current = null;
   $("flow").hidden = true;
+  $("flow-rows").replaceChildren();
+  $("source").value = "";
+  $("username").value = "";
   await start();
 });
 
