@@ -8,6 +8,10 @@
 //	callgate:flow:<id>:live         STRING the live version number
 //	callgate:flow:<id>:draft        HASH source, sha256, author, saved
 //
+// The disclosure policy's versions use the same store under another
+// namespace (WithNamespace("policies", "policy")): callgate:policies and
+// callgate:policy:default:{versions,live,draft}.
+//
 // Versions are never changed or deleted (flows are documentation kept for
 // six years, 45 CFR 164.530(j)); nothing here expires. Publish and Seed
 // are Lua scripts: the next version number, the live pointer, the index
@@ -40,6 +44,8 @@ var ErrStore = errors.New("flowstore: store")
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
+	set    string // the index set's name after the prefix: "flows"
+	item   string // the per-document keys' name after the prefix: "flow"
 }
 
 var _ flows.Store = (*Store)(nil)
@@ -50,20 +56,27 @@ type Option func(*Store)
 // WithPrefix replaces DefaultPrefix (tests use a per-test prefix).
 func WithPrefix(p string) Option { return func(s *Store) { s.prefix = p } }
 
+// WithNamespace keeps other versioned documents than flows: the index set
+// is <prefix><set> and a document's keys <prefix><item>:<id>:... (default
+// "flows" and "flow").
+func WithNamespace(set, item string) Option {
+	return func(s *Store) { s.set, s.item = set, item }
+}
+
 // New returns a Store over rdb.
 func New(rdb redis.UniversalClient, opts ...Option) *Store {
-	s := &Store{rdb: rdb, prefix: DefaultPrefix}
+	s := &Store{rdb: rdb, prefix: DefaultPrefix, set: "flows", item: "flow"}
 	for _, o := range opts {
 		o(s)
 	}
 	return s
 }
 
-// Keys of one flow.
-func (s *Store) index() string                { return s.prefix + "flows" }
-func (s *Store) versionsKey(id string) string { return s.prefix + "flow:" + id + ":versions" }
-func (s *Store) liveKey(id string) string     { return s.prefix + "flow:" + id + ":live" }
-func (s *Store) draftKey(id string) string    { return s.prefix + "flow:" + id + ":draft" }
+// Keys of one document.
+func (s *Store) index() string                { return s.prefix + s.set }
+func (s *Store) versionsKey(id string) string { return s.prefix + s.item + ":" + id + ":versions" }
+func (s *Store) liveKey(id string) string     { return s.prefix + s.item + ":" + id + ":live" }
+func (s *Store) draftKey(id string) string    { return s.prefix + s.item + ":" + id + ":draft" }
 
 // record is a version as stored (the version number is its hash field).
 type record struct {

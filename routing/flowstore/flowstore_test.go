@@ -60,6 +60,19 @@ func TestKeys(t *testing.T) {
 	}
 }
 
+func TestPolicyNamespace(t *testing.T) {
+	ctx := context.Background()
+	_, rdb := storetest.Mini(t)
+	flowsStore := flowstore.New(rdb)
+	policies := flowstore.New(rdb, flowstore.WithNamespace("policies", "policy"))
+	_, _, err := policies.Publish(ctx, flowtest.Record("default", 1), flows.PublishCondition{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"callgate:policies", "callgate:policy:default:live", "callgate:policy:default:versions"}, sorted(rdb.Keys(ctx, "*").Val()))
+	ids, err := flowsStore.IDs(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, ids, "the namespaces do not mix")
+}
+
 func sorted(xs []string) []string {
 	out := append([]string(nil), xs...)
 	for i := range out {
