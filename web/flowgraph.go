@@ -131,37 +131,37 @@ func escape(b *bytes.Buffer, s string) {
 
 // handleFlowGraph draws a version of the flow (?version=N; the live one
 // by default) or its draft (?draft=1) as SVG.
-func (s *Server) handleFlowGraph(w http.ResponseWriter, r *http.Request, p principal) {
-	id := r.PathValue("id")
+func (d *docAPI) handleGraph(w http.ResponseWriter, r *http.Request, p principal) {
+	id := d.id(r)
 	var src []byte
 	version := 0
 	if r.URL.Query().Get("draft") != "" {
-		d, ok, err := s.flows.Draft(r.Context(), id)
+		draft, ok, err := d.admin.Draft(r.Context(), id)
 		if err != nil {
-			s.flowFail(w, r, p, "graph", err)
+			d.fail(w, r, p, "graph", err)
 			return
 		}
 		if !ok {
-			s.writeError(w, fmt.Errorf("%w: no draft", ErrNotFound))
+			d.s.writeError(w, fmt.Errorf("%w: no draft", ErrNotFound))
 			return
 		}
-		src = d.Source
+		src = draft.Source
 	} else {
 		n, err := versionParam(r)
 		if err != nil {
-			s.writeError(w, err)
+			d.s.writeError(w, err)
 			return
 		}
-		rec, err := s.flows.Get(r.Context(), id, n)
+		rec, err := d.admin.Get(r.Context(), id, n)
 		if err != nil {
-			s.flowFail(w, r, p, "graph", err)
+			d.fail(w, r, p, "graph", err)
 			return
 		}
 		src, version = rec.Source, rec.Version
 	}
 	f, _ := flows.Parse(src) // stored sources parse: they were validated
 	if f == nil {
-		s.flowFail(w, r, p, "graph", fmt.Errorf("flow %q: stored source does not parse", id))
+		d.fail(w, r, p, "graph", fmt.Errorf("flow %q: stored source does not parse", id))
 		return
 	}
 	f.Version = version

@@ -54,22 +54,79 @@ func WithFlows(a FlowAdmin, l FlowLedger) Option {
 	}
 }
 
-// flowRoutes registers the flow administration API: admins only.
-func (s *Server) flowRoutes(mux *http.ServeMux) {
-	admin := func(h func(http.ResponseWriter, *http.Request, principal)) http.Handler {
-		return s.authed(s.needFlows(h), true, agents.RoleAdmin)
+// PolicyID is the disclosure policy's one document ID (policyadmin.ID).
+const PolicyID = "default"
+
+// WithPolicy serves the disclosure policy's administration API (role
+// admin) from a, a document administration with the single ID PolicyID,
+// recording every publish and rollback with l (policy_publish entries).
+// Without it those routes answer 503.
+func WithPolicy(a FlowAdmin, l FlowLedger) Option {
+	return func(s *Server) error {
+		if a == nil || l == nil {
+			return fmt.Errorf("%w: policy admin and ledger are required", ErrInvalidConfig)
+		}
+		s.policies, s.policyLedger = a, l
+		return nil
 	}
-	mux.Handle("GET /api/v1/flows", admin(s.handleFlowList))
-	mux.Handle("GET /api/v1/flows/{id}", admin(s.handleFlowGet))
-	mux.Handle("GET /api/v1/flows/{id}/draft", admin(s.handleDraftGet))
-	mux.Handle("PUT /api/v1/flows/{id}/draft", admin(s.handleDraftPut))
-	mux.Handle("DELETE /api/v1/flows/{id}/draft", admin(s.handleDraftDelete))
-	mux.Handle("POST /api/v1/flows/{id}/validate", admin(s.handleFlowValidate))
-	mux.Handle("GET /api/v1/flows/{id}/diff", admin(s.handleFlowDiff))
-	mux.Handle("POST /api/v1/flows/{id}/publish", admin(s.handleFlowPublish))
-	mux.Handle("POST /api/v1/flows/{id}/rollback", admin(s.handleFlowRollback))
-	mux.Handle("GET /api/v1/flows/{id}/versions", admin(s.handleFlowVersions))
-	mux.Handle("GET /api/v1/flows/{id}/graph.svg", admin(s.handleFlowGraph))
+}
+
+// docAPI serves the administration of one kind of versioned document: the
+// flows, or the disclosure policy (one document, fixedID).
+type docAPI struct {
+	s       *Server
+	admin   FlowAdmin
+	ledger  FlowLedger
+	noun    string // flow or policy, in logs
+	fixedID string // the policy's ID; "" takes {id} from the path
+}
+
+// id is the document a request is about.
+func (d *docAPI) id(r *http.Request) string {
+	if d.fixedID != "" {
+		return d.fixedID
+	}
+	return r.PathValue("id")
+}
+
+// flowRoutes registers the flow and policy administration APIs: admins only.
+func (s *Server) flowRoutes(mux *http.ServeMux) {
+	f := &docAPI{s: s, admin: s.flows, ledger: s.flowLedger, noun: "flow"}
+	admin := func(d *docAPI, h func(http.ResponseWriter, *http.Request, principal)) http.Handler {
+		return s.authed(d.need(h), true, agents.RoleAdmin)
+	}
+	mux.Handle("GET /api/v1/flows", admin(f, f.handleList))
+	mux.Handle("GET /api/v1/flows/{id}", admin(f, f.handleGet))
+	mux.Handle("GET /api/v1/flows/{id}/draft", admin(f, f.handleDraftGet))
+	mux.Handle("PUT /api/v1/flows/{id}/draft", admin(f, f.handleDraftPut))
+	mux.Handle("DELETE /api/v1/flows/{id}/draft", admin(f, f.handleDraftDelete))
+	mux.Handle("POST /api/v1/flows/{id}/validate", admin(f, f.handleValidate))
+	mux.Handle("GET /api/v1/flows/{id}/diff", admin(f, f.handleDiff))
+	mux.Handle("POST /api/v1/flows/{id}/publish", admin(f, f.handlePublish))
+	mux.Handle("POST /api/v1/flows/{id}/rollback", admin(f, f.handleRollback))
+	mux.Handle("GET /api/v1/flows/{id}/versions", admin(f, f.handleVersions))
+	mux.Handle("GET /api/v1/flows/{id}/graph.svg", admin(f, f.handleGraph))
+
+	p := &docAPI{s: s, admin: s.policies, ledger: s.policyLedger, noun: "policy", fixedID: PolicyID}
+	mux.Handle("GET /api/v1/policy", admin(p, p.handleGet))
+	mux.Handle("GET /api/v1/policy/draft", admin(p, p.handleDraftGet))
+	mux.Handle("PUT /api/v1/policy/draft", admin(p, p.handleDraftPut))
+	mux.Handle("DELETE /api/v1/policy/draft", admin(p, p.handleDraftDelete))
+	mux.Handle("POST /api/v1/policy/validate", admin(p, p.handleValidate))
+	mux.Handle("GET /api/v1/policy/diff", admin(p, p.handleDiff))
+	mux.Handle("POST /api/v1/policy/publish", admin(p, p.handlePublish))
+	mux.Handle("POST /api/v1/policy/rollback", admin(p, p.handleRollback))
+	mux.Handle("GET /api/v1/policy/versions", admin(p, p.handleVersions))
+}
+
+// PolicyRoutes lists the disclosure policy administration routes, for
+// tests that check every one is admin-only.
+func PolicyRoutes() []string {
+	return []string{
+		"GET /api/v1/policy", "GET /api/v1/policy/draft", "PUT /api/v1/policy/draft", "DELETE /api/v1/policy/draft",
+		"POST /api/v1/policy/validate", "GET /api/v1/policy/diff", "POST /api/v1/policy/publish",
+		"POST /api/v1/policy/rollback", "GET /api/v1/policy/versions",
+	}
 }
 
 // FlowRoutes lists the flow administration routes ("METHOD /path", with
@@ -83,33 +140,33 @@ func FlowRoutes() []string {
 	}
 }
 
-// needFlows answers 503 when the server has no flow admin.
-func (s *Server) needFlows(h func(http.ResponseWriter, *http.Request, principal)) func(http.ResponseWriter, *http.Request, principal) {
+// need answers 503 when the server has no administration for d.
+func (d *docAPI) need(h func(http.ResponseWriter, *http.Request, principal)) func(http.ResponseWriter, *http.Request, principal) {
 	return func(w http.ResponseWriter, r *http.Request, p principal) {
-		if s.flows == nil {
-			s.writeError(w, fmt.Errorf("%w: no flow administration", ErrUnavailable))
+		if d.admin == nil {
+			d.s.writeError(w, fmt.Errorf("%w: no %s administration", ErrUnavailable, d.noun))
 			return
 		}
 		h(w, r, p)
 	}
 }
 
-// flowFail answers err: a flows sentinel maps to its status (httpStatus),
+// fail answers err: a flows sentinel maps to its status (httpStatus),
 // anything else is the store failing (503), logged.
-func (s *Server) flowFail(w http.ResponseWriter, r *http.Request, p principal, op string, err error) {
+func (d *docAPI) fail(w http.ResponseWriter, r *http.Request, p principal, op string, err error) {
 	for _, known := range []error{
 		flows.ErrInvalidFlow, flows.ErrInvalidID, flows.ErrInvalidComment, flows.ErrUnknownFlow, flows.ErrUnknownVersion,
 		flows.ErrNoDraft, flows.ErrNoChange, flows.ErrStale, flows.ErrDraftChanged, ErrNotFound, ErrBadRequest,
 		ErrUnsupportedMediaType, ErrNotRecordable,
 	} {
 		if errors.Is(err, known) {
-			s.writeError(w, err)
+			d.s.writeError(w, err)
 			return
 		}
 	}
-	s.log.ErrorContext(r.Context(), "flow administration failed", "op", op, "username", p.username,
-		"flow", r.PathValue("id"), "error", err)
-	s.writeError(w, fmt.Errorf("%w: %w", ErrUnavailable, err))
+	d.s.log.ErrorContext(r.Context(), d.noun+" administration failed", "op", op, "username", p.username,
+		d.noun, d.id(r), "error", err)
+	d.s.writeError(w, fmt.Errorf("%w: %w", ErrUnavailable, err))
 }
 
 // flowError is one problem in a flow source, in a 422 body.
@@ -143,10 +200,10 @@ type flowSummary struct {
 	DraftSaved  *time.Time `json:"draft_saved,omitempty"`
 }
 
-func (s *Server) handleFlowList(w http.ResponseWriter, r *http.Request, p principal) {
-	list, err := s.flows.List(r.Context())
+func (d *docAPI) handleList(w http.ResponseWriter, r *http.Request, p principal) {
+	list, err := d.admin.List(r.Context())
 	if err != nil {
-		s.flowFail(w, r, p, "list", err)
+		d.fail(w, r, p, "list", err)
 		return
 	}
 	out := make([]flowSummary, len(list))
@@ -155,7 +212,7 @@ func (s *Server) handleFlowList(w http.ResponseWriter, r *http.Request, p princi
 			Published: timePtr(f.Published), Description: f.Description, Nodes: f.Nodes,
 			Draft: string(f.Draft), DraftAuthor: f.DraftAuthor, DraftSaved: timePtr(f.DraftSaved)}
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"flows": out})
+	d.s.writeJSON(w, http.StatusOK, map[string]any{"flows": out})
 }
 
 // flowVersion is one version in GET /api/v1/flows/{id} and .../versions.
@@ -193,31 +250,31 @@ func versionParam(r *http.Request) (int, error) {
 	return n, nil
 }
 
-func (s *Server) handleFlowGet(w http.ResponseWriter, r *http.Request, p principal) {
+func (d *docAPI) handleGet(w http.ResponseWriter, r *http.Request, p principal) {
 	n, err := versionParam(r)
 	if err != nil {
-		s.writeError(w, err)
+		d.s.writeError(w, err)
 		return
 	}
-	rec, err := s.flows.Get(r.Context(), r.PathValue("id"), n)
+	rec, err := d.admin.Get(r.Context(), d.id(r), n)
 	if err != nil {
-		s.flowFail(w, r, p, "get", err)
+		d.fail(w, r, p, "get", err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, versionOf(rec, true))
+	d.s.writeJSON(w, http.StatusOK, versionOf(rec, true))
 }
 
-func (s *Server) handleFlowVersions(w http.ResponseWriter, r *http.Request, p principal) {
-	recs, err := s.flows.Versions(r.Context(), r.PathValue("id"))
+func (d *docAPI) handleVersions(w http.ResponseWriter, r *http.Request, p principal) {
+	recs, err := d.admin.Versions(r.Context(), d.id(r))
 	if err != nil {
-		s.flowFail(w, r, p, "versions", err)
+		d.fail(w, r, p, "versions", err)
 		return
 	}
 	out := make([]flowVersion, len(recs))
 	for i, rec := range recs { // newest first
 		out[len(recs)-1-i] = versionOf(rec, false)
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"id": r.PathValue("id"), "live_version": recs[len(recs)-1].Version, "versions": out})
+	d.s.writeJSON(w, http.StatusOK, map[string]any{"id": d.id(r), "live_version": recs[len(recs)-1].Version, "versions": out})
 }
 
 // draftBody is a draft in GET and PUT .../draft.
@@ -234,7 +291,7 @@ type sourceRequest struct {
 	Source *string `json:"source"`
 }
 
-func (s *Server) readSource(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+func (d *docAPI) readSource(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	var req sourceRequest
 	if err := decodeJSONLimit(w, r, &req, maxFlowBody); err != nil {
 		return nil, err
@@ -245,81 +302,81 @@ func (s *Server) readSource(w http.ResponseWriter, r *http.Request) ([]byte, err
 	return []byte(*req.Source), nil
 }
 
-func (s *Server) handleDraftGet(w http.ResponseWriter, r *http.Request, p principal) {
-	d, ok, err := s.flows.Draft(r.Context(), r.PathValue("id"))
+func (d *docAPI) handleDraftGet(w http.ResponseWriter, r *http.Request, p principal) {
+	draft, ok, err := d.admin.Draft(r.Context(), d.id(r))
 	if err != nil {
-		s.flowFail(w, r, p, "draft", err)
+		d.fail(w, r, p, "draft", err)
 		return
 	}
 	if !ok {
-		s.writeError(w, fmt.Errorf("%w: no draft", ErrNotFound))
+		d.s.writeError(w, fmt.Errorf("%w: no draft", ErrNotFound))
 		return
 	}
-	s.writeJSON(w, http.StatusOK, draftBody{ID: d.ID, Source: string(d.Source), SHA256: d.SHA256, Author: d.Author, Saved: d.Saved.UTC()})
+	d.s.writeJSON(w, http.StatusOK, draftBody{ID: draft.ID, Source: string(draft.Source), SHA256: draft.SHA256, Author: draft.Author, Saved: draft.Saved.UTC()})
 }
 
 // handleDraftPut validates and saves a draft (422 with every problem when
 // invalid; nothing is saved then). Saving a draft for an ID that has no
 // flow creates the flow (as a draft). Draft saves are logged, not ledger
 // entries: only publication changes what callers hear.
-func (s *Server) handleDraftPut(w http.ResponseWriter, r *http.Request, p principal) {
-	id := r.PathValue("id")
+func (d *docAPI) handleDraftPut(w http.ResponseWriter, r *http.Request, p principal) {
+	id := d.id(r)
 	if err := flows.CheckID(id); err != nil {
-		s.writeError(w, err)
+		d.s.writeError(w, err)
 		return
 	}
-	if err := s.flowLedger.Check(id, p.username, ""); err != nil {
-		s.writeError(w, fmt.Errorf("%w: %w", ErrNotRecordable, err))
+	if err := d.ledger.Check(id, p.username, ""); err != nil {
+		d.s.writeError(w, fmt.Errorf("%w: %w", ErrNotRecordable, err))
 		return
 	}
-	src, err := s.readSource(w, r)
+	src, err := d.readSource(w, r)
 	if err != nil {
-		s.writeError(w, err)
+		d.s.writeError(w, err)
 		return
 	}
-	d, err := s.flows.SaveDraft(r.Context(), id, src, p.username, s.now())
+	draft, err := d.admin.SaveDraft(r.Context(), id, src, p.username, d.s.now())
 	if err != nil {
-		s.flowFail(w, r, p, "save_draft", err)
+		d.fail(w, r, p, "save_draft", err)
 		return
 	}
-	s.log.InfoContext(r.Context(), "flow draft saved", "username", p.username, "flow", id, "sha256", d.SHA256, "bytes", len(d.Source))
-	s.writeJSON(w, http.StatusOK, draftBody{ID: d.ID, Source: string(d.Source), SHA256: d.SHA256, Author: d.Author, Saved: d.Saved.UTC()})
+	d.s.log.InfoContext(r.Context(), d.noun+" draft saved", "username", p.username, d.noun, id, "sha256", draft.SHA256, "bytes", len(draft.Source))
+	d.s.writeJSON(w, http.StatusOK, draftBody{ID: draft.ID, Source: string(draft.Source), SHA256: draft.SHA256, Author: draft.Author, Saved: draft.Saved.UTC()})
 }
 
-func (s *Server) handleDraftDelete(w http.ResponseWriter, r *http.Request, p principal) {
-	id := r.PathValue("id")
-	if err := s.flows.DeleteDraft(r.Context(), id); err != nil {
-		s.flowFail(w, r, p, "delete_draft", err)
+func (d *docAPI) handleDraftDelete(w http.ResponseWriter, r *http.Request, p principal) {
+	id := d.id(r)
+	if err := d.admin.DeleteDraft(r.Context(), id); err != nil {
+		d.fail(w, r, p, "delete_draft", err)
 		return
 	}
-	s.log.InfoContext(r.Context(), "flow draft discarded", "username", p.username, "flow", id)
+	d.s.log.InfoContext(r.Context(), d.noun+" draft discarded", "username", p.username, d.noun, id)
 	w.WriteHeader(http.StatusNoContent)
 }
 
 // handleFlowValidate checks a source as a publish would, saving nothing:
 // 200 with valid and the problems (for validation as the admin types).
-func (s *Server) handleFlowValidate(w http.ResponseWriter, r *http.Request, p principal) {
-	id := r.PathValue("id")
+func (d *docAPI) handleValidate(w http.ResponseWriter, r *http.Request, p principal) {
+	id := d.id(r)
 	if err := flows.CheckID(id); err != nil {
-		s.writeError(w, err)
+		d.s.writeError(w, err)
 		return
 	}
-	src, err := s.readSource(w, r)
+	src, err := d.readSource(w, r)
 	if err != nil {
-		s.writeError(w, err)
+		d.s.writeError(w, err)
 		return
 	}
-	errs := s.flows.Check(id, src)
-	s.writeJSON(w, http.StatusOK, map[string]any{"valid": len(errs) == 0, "errors": flowErrors(errs)})
+	errs := d.admin.Check(id, src)
+	d.s.writeJSON(w, http.StatusOK, map[string]any{"valid": len(errs) == 0, "errors": flowErrors(errs)})
 }
 
-func (s *Server) handleFlowDiff(w http.ResponseWriter, r *http.Request, p principal) {
-	d, err := s.flows.Diff(r.Context(), r.PathValue("id"))
+func (d *docAPI) handleDiff(w http.ResponseWriter, r *http.Request, p principal) {
+	diff, err := d.admin.Diff(r.Context(), d.id(r))
 	if err != nil {
-		s.flowFail(w, r, p, "diff", err)
+		d.fail(w, r, p, "diff", err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"id": d.ID, "live_version": d.Live, "draft": d.HasDraft, "diff": d.Unified})
+	d.s.writeJSON(w, http.StatusOK, map[string]any{"id": diff.ID, "live_version": diff.Live, "draft": diff.HasDraft, "diff": diff.Unified})
 }
 
 // publishRequest is the optional body of POST .../publish.
@@ -352,37 +409,37 @@ func decodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
 	return decodeJSON(w, r, v)
 }
 
-func (s *Server) handleFlowPublish(w http.ResponseWriter, r *http.Request, p principal) {
+func (d *docAPI) handlePublish(w http.ResponseWriter, r *http.Request, p principal) {
 	var req publishRequest
 	if err := decodeOptional(w, r, &req); err != nil {
-		s.writeError(w, err)
+		d.s.writeError(w, err)
 		return
 	}
-	pr := flows.PublishRequest{ID: r.PathValue("id"), Author: p.username, Comment: req.Comment, Now: s.now()}
+	pr := flows.PublishRequest{ID: d.id(r), Author: p.username, Comment: req.Comment, Now: d.s.now()}
 	if req.ExpectLive != nil {
 		pr.CheckLive, pr.Live = true, *req.ExpectLive
 	}
-	s.change(w, r, p, "publish", pr.ID, req.Comment, func(ctx context.Context) (flows.Change, error) {
-		return s.flows.Publish(ctx, pr)
+	d.change(w, r, p, "publish", pr.ID, req.Comment, func(ctx context.Context) (flows.Change, error) {
+		return d.admin.Publish(ctx, pr)
 	})
 }
 
-func (s *Server) handleFlowRollback(w http.ResponseWriter, r *http.Request, p principal) {
+func (d *docAPI) handleRollback(w http.ResponseWriter, r *http.Request, p principal) {
 	var req rollbackRequest
 	if err := decodeJSON(w, r, &req); err != nil {
-		s.writeError(w, err)
+		d.s.writeError(w, err)
 		return
 	}
 	if req.Version < 1 {
-		s.writeError(w, fmt.Errorf("%w: version must be a positive number", ErrBadRequest))
+		d.s.writeError(w, fmt.Errorf("%w: version must be a positive number", ErrBadRequest))
 		return
 	}
-	rr := flows.RollbackRequest{ID: r.PathValue("id"), Version: req.Version, Author: p.username, Comment: req.Comment, Now: s.now()}
+	rr := flows.RollbackRequest{ID: d.id(r), Version: req.Version, Author: p.username, Comment: req.Comment, Now: d.s.now()}
 	if req.ExpectLive != nil {
 		rr.CheckLive, rr.Live = true, *req.ExpectLive
 	}
-	s.change(w, r, p, "rollback", rr.ID, req.Comment, func(ctx context.Context) (flows.Change, error) {
-		return s.flows.Rollback(ctx, rr)
+	d.change(w, r, p, "rollback", rr.ID, req.Comment, func(ctx context.Context) (flows.Change, error) {
+		return d.admin.Rollback(ctx, rr)
 	})
 }
 
@@ -392,36 +449,36 @@ func (s *Server) handleFlowRollback(w http.ResponseWriter, r *http.Request, p pr
 // committed (the version number is the store's). If that append fails
 // the change stands and the failure is logged as an error and answered
 // 503: the version is live but unrecorded, which an operator must see.
-func (s *Server) change(w http.ResponseWriter, r *http.Request, p principal, op, id, comment string,
+func (d *docAPI) change(w http.ResponseWriter, r *http.Request, p principal, op, id, comment string,
 	do func(context.Context) (flows.Change, error),
 ) {
 	if err := flows.CheckID(id); err != nil {
-		s.writeError(w, err)
+		d.s.writeError(w, err)
 		return
 	}
 	if err := flows.CheckComment(comment); err != nil {
-		s.writeError(w, err)
+		d.s.writeError(w, err)
 		return
 	}
-	if err := s.flowLedger.Check(id, p.username, comment); err != nil {
-		s.writeError(w, fmt.Errorf("%w: %w", ErrNotRecordable, err))
+	if err := d.ledger.Check(id, p.username, comment); err != nil {
+		d.s.writeError(w, fmt.Errorf("%w: %w", ErrNotRecordable, err))
 		return
 	}
 	ch, err := do(r.Context())
 	if err != nil {
-		s.flowFail(w, r, p, op, err)
+		d.fail(w, r, p, op, err)
 		return
 	}
-	logArgs := []any{"username", p.username, "flow", ch.ID, "flow_version", ch.Version, "before_version", ch.Before.Version,
+	logArgs := []any{"username", p.username, d.noun, ch.ID, "flow_version", ch.Version, "before_version", ch.Before.Version,
 		"sha256", ch.SHA256, "rollback_of", ch.RollbackOf}
 	ctx := context.WithoutCancel(r.Context()) // the version is live: record it even if the client went away
-	if err := s.flowLedger.Record(ctx, p.username, ch); err != nil {
-		s.log.ErrorContext(ctx, "flow version published but NOT recorded in the audit ledger", append(logArgs, "error", err)...)
-		s.writeError(w, fmt.Errorf("%w: ledger: %w", ErrUnavailable, err))
+	if err := d.ledger.Record(ctx, p.username, ch); err != nil {
+		d.s.log.ErrorContext(ctx, d.noun+" version published but NOT recorded in the audit ledger", append(logArgs, "error", err)...)
+		d.s.writeError(w, fmt.Errorf("%w: ledger: %w", ErrUnavailable, err))
 		return
 	}
-	s.log.InfoContext(ctx, "flow "+op, logArgs...)
-	s.writeJSON(w, http.StatusOK, changeBody{flowVersion: versionOf(ch.Record, false), BeforeVersion: ch.Before.Version, BeforeSHA256: ch.Before.SHA256})
+	d.s.log.InfoContext(ctx, d.noun+" "+op, logArgs...)
+	d.s.writeJSON(w, http.StatusOK, changeBody{flowVersion: versionOf(ch.Record, false), BeforeVersion: ch.Before.Version, BeforeSHA256: ch.Before.SHA256})
 }
 
 func timePtr(t time.Time) *time.Time {
