@@ -74,7 +74,7 @@ func (a *App) openFlows(ctx context.Context, rdb redis.UniversalClient, srcs map
 		return nil, err
 	}
 	a.flows = cat
-	fl := flowLedger{a.ledger}
+	fl := flowLedger(a.ledger)
 	for _, name := range sortedNames(srcs) {
 		res, err := cat.Seed(ctx, srcs[name], seedAuthor, "loaded from "+name+" at startup", time.Now())
 		if err != nil {
@@ -139,18 +139,34 @@ func flowIDs(fs []*flows.Flow) string {
 	return strings.Join(ids, ",")
 }
 
-// flowLedger writes flow_publish entries: who published which version of
-// which flow, the SHA-256 of the sources before and after, the comment,
-// and the version a rollback copied. It adapts *audit.Ledger to
+// docLedger writes the ledger entry of a publish or rollback of a flow
+// (flow_publish, detail key "flow") or of the disclosure policy
+// (policy_publish, detail key "policy"): who published which version of
+// which document, the SHA-256 of the sources before and after, the
+// comment, and the version a rollback copied. It adapts *audit.Ledger to
 // web.FlowLedger.
-type flowLedger struct{ l *audit.Ledger }
+type docLedger struct {
+	l    *audit.Ledger
+	kind audit.Kind
+	key  string
+}
 
-var _ web.FlowLedger = flowLedger{}
+// flowLedger records flow publications.
+func flowLedger(l *audit.Ledger) docLedger {
+	return docLedger{l: l, kind: audit.KindFlowPublish, key: "flow"}
+}
+
+// policyLedger records disclosure policy publications.
+func policyLedger(l *audit.Ledger) docLedger {
+	return docLedger{l: l, kind: audit.KindPolicyPublish, key: "policy"}
+}
+
+var _ web.FlowLedger = docLedger{}
 
 // entry is the ledger entry for a change.
-func (flowLedger) entry(actor string, ch flows.Change) audit.Entry {
+func (x docLedger) entry(actor string, ch flows.Change) audit.Entry {
 	d := map[string]string{
-		"flow":         ch.ID,
+		x.key:          ch.ID,
 		"version":      strconv.Itoa(ch.Version),
 		"after_sha256": ch.SHA256,
 	}
@@ -164,20 +180,20 @@ func (flowLedger) entry(actor string, ch flows.Change) audit.Entry {
 	if ch.RollbackOf > 0 {
 		d["rollback_of"] = strconv.Itoa(ch.RollbackOf)
 	}
-	return audit.Entry{Kind: audit.KindFlowPublish, Actor: actor, Detail: d}
+	return audit.Entry{Kind: x.kind, Actor: actor, Detail: d}
 }
 
 // Check reports whether the ledger would take the entry for a change of
-// flow id by actor with comment, before anything changes.
-func (f flowLedger) Check(id, actor, comment string) error {
+// document id by actor with comment, before anything changes.
+func (x docLedger) Check(id, actor, comment string) error {
 	probe := flows.Change{Record: flows.Record{ID: id, Version: 1, SHA256: flows.SourceSHA256(nil), Comment: comment}}
-	return audit.Validate(f.entry(actor, probe))
+	return audit.Validate(x.entry(actor, probe))
 }
 
 // Record appends the entry for a change.
-func (f flowLedger) Record(ctx context.Context, actor string, ch flows.Change) error {
-	if _, err := f.l.Append(ctx, f.entry(actor, ch)); err != nil {
-		return fmt.Errorf("audit: flow %s version %d: %w", ch.ID, ch.Version, err)
+func (x docLedger) Record(ctx context.Context, actor string, ch flows.Change) error {
+	if _, err := x.l.Append(ctx, x.entry(actor, ch)); err != nil {
+		return fmt.Errorf("audit: %s %s version %d: %w", x.key, ch.ID, ch.Version, err)
 	}
 	return nil
 }

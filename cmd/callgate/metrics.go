@@ -55,10 +55,11 @@ var (
 
 // storeOps are the store operations whose failures are counted: the IVR's
 // (ivr/runner.go, ivr/verify.go, ivr/input.go), the tag writer's
-// (tags_<op>), the agent-state scrape and the flow catalog's (flows_<op>).
+// (tags_<op>), the agent-state scrape, and the flow and policy catalogs'
+// (flows_<op>, policy_<op>).
 func storeOps() []string {
 	return []string{"begin", "set", "end", "evidence", "verify", "guard",
-		"tags_begin", "tags_set", "tags_add_flag", "tags_end", "tags_get", "agents", "flows_live", "flows_load"}
+		"tags_begin", "tags_set", "tags_add_flag", "tags_end", "tags_get", "agents", "flows_live", "flows_load", "policy_live", "policy_load"}
 }
 
 // rejectCodes are the status codes each pre-created reject reason is sent with.

@@ -28,6 +28,7 @@ import (
 	"github.com/callgate/callgate/routing/evidence"
 	"github.com/callgate/callgate/routing/guard"
 	"github.com/callgate/callgate/routing/members"
+	"github.com/callgate/callgate/routing/policyadmin"
 	"github.com/callgate/callgate/routing/registrations"
 	"github.com/callgate/callgate/routing/store"
 	"github.com/callgate/callgate/routing/tags"
@@ -148,25 +149,27 @@ func newLogger(w io.Writer, c LogConfig) *slog.Logger {
 
 // App is the wired server.
 type App struct {
-	cfg     Config
-	log     *slog.Logger
-	eng     *media.Engine
-	sip     *sip.Server
-	store   *store.Store
-	rdb     redis.UniversalClient
-	flows   *flows.Catalog
-	runner  *ivr.Runner
-	ledger  *audit.Ledger
-	hub     *web.Hub
-	web     *web.Server
-	metrics *metrics
-	trunks  *trunk.Table
-	monitor *trunk.Monitor
-	roster  *dispatch.RedisRoster
-	udp     net.PacketConn
-	tcp     net.Listener
-	http    *http.Server
-	httpLn  net.Listener
+	cfg   Config
+	log   *slog.Logger
+	eng   *media.Engine
+	sip   *sip.Server
+	store *store.Store
+	rdb   redis.UniversalClient
+	flows *flows.Catalog
+	// policies is the disclosure policy's administration (versions in the store).
+	policies *policyadmin.Catalog
+	runner   *ivr.Runner
+	ledger   *audit.Ledger
+	hub      *web.Hub
+	web      *web.Server
+	metrics  *metrics
+	trunks   *trunk.Table
+	monitor  *trunk.Monitor
+	roster   *dispatch.RedisRoster
+	udp      net.PacketConn
+	tcp      net.Listener
+	http     *http.Server
+	httpLn   net.Listener
 
 	// twilioHook serves the Twilio webhooks when configured (twiliowire.go).
 	twilioHook *twiliohook.Handler
@@ -216,7 +219,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if err != nil {
 		return nil, err
 	}
-	pol, err := loadPolicy(cfg)
+	polSrc, err := loadPolicy(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -224,6 +227,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		return nil, fmt.Errorf("audit.ledger: %w", err)
 	}
 	if a.liveFlows, err = a.openFlows(ctx, a.rdb, flowSrcs, flowOpts); err != nil {
+		return nil, err
+	}
+	if err := a.openPolicy(ctx, a.rdb, polSrc); err != nil {
 		return nil, err
 	}
 	for _, id := range append([]string{cfg.IVR.DefaultFlow}, mapValues(cfg.IVR.Numbers)...) {
@@ -243,7 +249,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if a.web, err = web.New(webCfg, agentDir, a.hub, presence{roster},
 		web.WithLogger(log), web.WithAudit(auditHook(a.ledger)), web.WithReveals(revealHook(a.ledger)),
 		web.WithAccounting(a.ledger), web.WithCallbacks(callbackStore),
-		web.WithFlows(a.flows, flowLedger{a.ledger})); err != nil {
+		web.WithFlows(a.flows, flowLedger(a.ledger)), web.WithPolicy(a.policies, policyLedger(a.ledger))); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	a.metrics = newMetrics(a)
@@ -261,7 +267,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		MemberRef: func(id []byte) string { return members.SubjectOf(key, id) },
 		Callbacks: ivrCallbacks{callbackStore},
 		Dispatch: ivrDispatcher{&dispatch.Dispatcher{
-			Roster: roster, Screens: screens{a.hub}, Members: memberRecords{dir}, Policy: pol,
+			Roster: roster, Screens: screens{a.hub}, Members: memberRecords{dir}, Policies: a.policies,
 			Ledger: ledger{a.ledger}, Queue: dispatch.NewRedisQueue(a.rdb),
 			RingTimeout: cfg.Agents.RingTimeout, WrapUp: cfg.Agents.WrapUp, Log: log.With("component", "dispatch"),
 			Observer: a.metrics,
