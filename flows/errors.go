@@ -36,6 +36,29 @@ var (
 	// ErrInvalidChoice means a menu choice is neither a node name nor a
 	// mapping with next and set.
 	ErrInvalidChoice = errors.New("invalid menu choice")
+
+	// ErrInvalidID means a flow ID given to a Store or Catalog is not
+	// ^[a-z0-9][a-z0-9-]{0,62}$.
+	ErrInvalidID = errors.New("invalid flow id")
+
+	// ErrNoDraft means the flow has no saved draft to publish.
+	ErrNoDraft = errors.New("no draft")
+
+	// ErrStale means the live version changed since the caller looked
+	// (another admin published): review the diff again.
+	ErrStale = errors.New("live version changed")
+
+	// ErrDraftChanged means the draft was saved again between its
+	// validation and its publication.
+	ErrDraftChanged = errors.New("draft changed")
+
+	// ErrNoChange means a publish or rollback would make live what is
+	// already live.
+	ErrNoChange = errors.New("same as the live version")
+
+	// ErrInvalidComment means a publish comment is not one line of at most
+	// MaxComment bytes without a run of 8 digits.
+	ErrInvalidComment = errors.New("invalid comment")
 )
 
 // Error is one problem in a flow, at a 1-based line and column of its source

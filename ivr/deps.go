@@ -83,10 +83,25 @@ type OTP interface {
 	Check(ctx context.Context, subject string, code []byte) (OTPResult, error)
 }
 
-// FlowSource gives the live version of a flow.
+// FlowSource gives the live version of a flow when a call starts
+// (flows.Catalog: one small store round trip). The returned Flow is never
+// modified, so a call keeps the version it started on whatever is
+// published later. An unpublished flow is an error wrapping
+// flows.ErrUnknownFlow.
 type FlowSource interface {
-	Live(id string) (*flows.Flow, bool)
+	Live(ctx context.Context, id string) (*flows.Flow, error)
 }
+
+// FlowSourceFunc adapts a function to FlowSource.
+type FlowSourceFunc func(ctx context.Context, id string) (*flows.Flow, error)
+
+// Live calls f.
+func (f FlowSourceFunc) Live(ctx context.Context, id string) (*flows.Flow, error) { return f(ctx, id) }
+
+var (
+	_ FlowSource = FlowSourceFunc(nil)
+	_ FlowSource = (*flows.Catalog)(nil)
+)
 
 // Evidence records what a caller was told and when (consent notices).
 type Evidence interface {

@@ -33,8 +33,8 @@ const (
 // Runner runs published flows on calls. Its fields are set once, before
 // the first call.
 type Runner struct {
-	Flows    FlowSource
-	Prompts  map[string]*prompt.Set // by language
+	Flows   FlowSource
+	Prompts map[string]*prompt.Set // by language
 	// Uploaded, when set, holds prompts admins uploaded; they take
 	// precedence over Prompts of the same language and name.
 	Uploaded PromptSource
@@ -76,9 +76,12 @@ var ErrNoFlow = errors.New("ivr: no such flow")
 // Run executes the live version of flow id on call c until the flow ends
 // or the caller hangs up (ctx done). The version is fixed at the start.
 func (r *Runner) Run(ctx context.Context, c Call, flowID string) error {
-	f, ok := r.Flows.Live(flowID)
-	if !ok {
+	f, err := r.Flows.Live(ctx, flowID)
+	switch {
+	case errors.Is(err, flows.ErrUnknownFlow):
 		return fmt.Errorf("%w: %q", ErrNoFlow, flowID)
+	case err != nil:
+		return fmt.Errorf("ivr: flow %q: %w", flowID, err)
 	}
 	s := &session{
 		r: r, c: c, f: f, log: c.Logger().With("flow", f.ID, "flow_version", f.Version),

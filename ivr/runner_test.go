@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"log/slog"
 	"regexp"
 	"strings"
@@ -413,7 +414,12 @@ func hgetall(m *miniredis.Miniredis, key string) map[string]string {
 // staticFlows is a FlowSource of flows used as they are.
 type staticFlows map[string]*flows.Flow
 
-func (s staticFlows) Live(id string) (*flows.Flow, bool) { f, ok := s[id]; return f, ok }
+func (s staticFlows) Live(_ context.Context, id string) (*flows.Flow, error) {
+	if f, ok := s[id]; ok {
+		return f, nil
+	}
+	return nil, fmt.Errorf("flow %q: %w", id, flows.ErrUnknownFlow)
+}
 
 func TestPharmacyRefillHoursAndLanguage(t *testing.T) {
 	ny, err := time.LoadLocation("America/New_York")
@@ -457,13 +463,13 @@ func TestPharmacyRefillHoursAndLanguage(t *testing.T) {
 
 func TestCallKeepsItsFlowVersion(t *testing.T) {
 	e := newEnv(t)
-	reg := flows.NewRegistry()
+	ctx0 := context.Background()
+	cat, err := flows.NewCatalog(flows.CatalogConfig{Store: flows.NewMemStore()})
+	require.NoError(t, err)
 	src := demo.Sources()["member-services"]
-	f1, err := flows.Load(src, flows.ValidateOptions{})
+	_, err = cat.Seed(ctx0, src, "ada", "v1", time.Now())
 	require.NoError(t, err)
-	_, err = reg.Publish(f1, "ada", "v1", time.Now())
-	require.NoError(t, err)
-	e.runner.Flows = reg
+	e.runner.Flows = cat
 
 	// Call A starts on version 1 and waits at the consent notice.
 	a := e.call("version-a")
@@ -473,9 +479,9 @@ func TestCallKeepsItsFlowVersion(t *testing.T) {
 	require.Eventually(t, func() bool { return contains(a.heard(), "consent") }, 5*time.Second, 2*time.Millisecond)
 
 	// Version 2 is published: the welcome notice is dropped.
-	f2, err := flows.Load([]byte(strings.Replace(string(src), "prompts: [welcome, consent]", "prompts: [consent]", 1)), flows.ValidateOptions{})
+	_, err = cat.SaveDraft(ctx0, "member-services", []byte(strings.Replace(string(src), "prompts: [welcome, consent]", "prompts: [consent]", 1)), "ada", time.Now())
 	require.NoError(t, err)
-	v, err := reg.Publish(f2, "ada", "shorter notice", time.Now())
+	v, err := cat.Publish(ctx0, flows.PublishRequest{ID: "member-services", Author: "ada", Comment: "shorter notice", Now: time.Now()})
 	require.NoError(t, err)
 	require.Equal(t, 2, v.Version)
 

@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+
+	"github.com/callgate/callgate/flows"
 )
 
 var (
@@ -58,6 +60,15 @@ var (
 
 	// ErrShuttingDown means the server no longer starts event streams.
 	ErrShuttingDown = errors.New("web: shutting down")
+
+	// ErrNotFound means the route names something that does not exist
+	// (a flow's draft when it has none).
+	ErrNotFound = errors.New("web: not found")
+
+	// ErrNotRecordable means a change was refused before it was made
+	// because the audit ledger would not take its entry (a flow ID or
+	// comment that looks like PHI).
+	ErrNotRecordable = errors.New("web: not recordable in the audit ledger")
 )
 
 // httpStatus maps an error to the HTTP status and the message of the
@@ -91,6 +102,28 @@ func httpStatus(err error) (int, string) {
 		return http.StatusServiceUnavailable, "unavailable; try again"
 	case errors.Is(err, ErrShuttingDown):
 		return http.StatusServiceUnavailable, "shutting down"
+	case errors.Is(err, ErrNotFound):
+		return http.StatusNotFound, "not found"
+	case errors.Is(err, ErrNotRecordable):
+		return http.StatusBadRequest, "the audit ledger would refuse this change (digits that look like PHI?)"
+	case errors.Is(err, flows.ErrInvalidFlow):
+		return http.StatusUnprocessableEntity, "invalid flow"
+	case errors.Is(err, flows.ErrInvalidID):
+		return http.StatusBadRequest, "invalid flow id: 1 to 63 lowercase letters, digits and dashes"
+	case errors.Is(err, flows.ErrInvalidComment):
+		return http.StatusBadRequest, "invalid comment: one line of at most 200 bytes, no run of 8 digits"
+	case errors.Is(err, flows.ErrUnknownFlow):
+		return http.StatusNotFound, "no such flow"
+	case errors.Is(err, flows.ErrUnknownVersion):
+		return http.StatusNotFound, "no such version"
+	case errors.Is(err, flows.ErrNoDraft):
+		return http.StatusConflict, "no draft to publish"
+	case errors.Is(err, flows.ErrNoChange):
+		return http.StatusConflict, "same as the live version"
+	case errors.Is(err, flows.ErrStale):
+		return http.StatusConflict, "the live version changed; review the diff again"
+	case errors.Is(err, flows.ErrDraftChanged):
+		return http.StatusConflict, "the draft changed; review it again"
 	default:
 		return http.StatusInternalServerError, "internal error"
 	}

@@ -18,10 +18,11 @@ var ui embed.FS
 const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// pages serves the agent page at /agent, the ops page at /ops, and the
-// pages' assets under /ui/. / redirects a signed-in ops user to /ops and
-// everyone else to /agent (where admins find a link to /ops). The pages
-// hold no data: each signs in and asks the API, which checks the role.
+// pages serves the agent page at /agent, the ops page at /ops, the admin
+// page at /admin, and the pages' assets under /ui/. / redirects a
+// signed-in ops user to /ops and everyone else to /agent (where admins find
+// links to /ops and /admin). The pages hold no data: each signs in and
+// asks the API, which checks the role.
 func (s *Server) pages(mux *http.ServeMux) {
 	assets, _ := fs.Sub(ui, "ui") // cannot fail: ui is embedded
 	static := http.FileServerFS(assets)
@@ -33,6 +34,7 @@ func (s *Server) pages(mux *http.ServeMux) {
 	}
 	mux.Handle("GET /agent", page("agent.html"))
 	mux.Handle("GET /ops", page("ops.html"))
+	mux.Handle("GET /admin", page("admin.html"))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		target := "/agent"
 		// Not a refresh: landing on / is no work done.

@@ -10,30 +10,39 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/callgate/callgate/flows"
 )
 
 // maxBody bounds request bodies.
 const maxBody = 4 << 10
 
-// errorBody is every error response's body.
+// errorBody is every error response's body. Errors lists a flow's
+// problems with their lines (422 invalid flow only).
 type errorBody struct {
-	Error string `json:"error"`
+	Error  string      `json:"error"`
+	Errors []flowError `json:"errors,omitempty"`
 }
 
 // decodeJSON reads r's body, which must be one application/json object of
 // at most maxBody bytes with no unknown fields, into v. Errors wrap
 // ErrBadRequest or ErrUnsupportedMediaType and never quote the body.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	return decodeJSONLimit(w, r, v, maxBody)
+}
+
+// decodeJSONLimit is decodeJSON with a body limit of limit bytes.
+func decodeJSONLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		return ErrUnsupportedMediaType
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return fmt.Errorf("%w: body over %d bytes", ErrBadRequest, maxBody)
+			return fmt.Errorf("%w: body over %d bytes", ErrBadRequest, limit)
 		}
 		return fmt.Errorf("%w: not the expected JSON object", ErrBadRequest)
 	}
@@ -63,7 +72,12 @@ func (s *Server) writeError(w http.ResponseWriter, err error) {
 		secs := int64((locked.retryAfter + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.FormatInt(max(secs, 1), 10))
 	}
-	s.writeJSON(w, status, errorBody{Error: msg})
+	body := errorBody{Error: msg}
+	var ferrs flows.Errors
+	if errors.As(err, &ferrs) {
+		body.Errors = flowErrors(ferrs)
+	}
+	s.writeJSON(w, status, body)
 }
 
 // remoteIP is the client address of r without its port.

@@ -84,16 +84,20 @@ func WithAudit(f func(kind, actor string, detail map[string]string)) Option {
 // Server is the agent HTTP API. Create it with New, serve Handler, and run
 // Run for as long as it serves.
 type Server struct {
-	cfg        Config
-	dir        map[string]agents.Agent // by username; read-only after New
-	hub        *Hub
-	presence   Presence
-	log        *slog.Logger
-	now        func() time.Time
-	audit      AuditFunc
-	reveals    RevealFunc
-	accounting Accounting
-	callbacks  CallbackList
+	cfg          Config
+	dir          map[string]agents.Agent // by username; read-only after New
+	hub          *Hub
+	presence     Presence
+	log          *slog.Logger
+	now          func() time.Time
+	audit        AuditFunc
+	reveals      RevealFunc
+	accounting   Accounting
+	callbacks    CallbackList
+	flows        FlowAdmin
+	flowLedger   FlowLedger
+	policies     FlowAdmin
+	policyLedger FlowLedger
 
 	dummyHash   string        // verified for unknown usernames, to cost the same
 	refKey      []byte        // HMAC key for user_ref
@@ -219,6 +223,7 @@ func (s *Server) Handler() http.Handler {
 	s.pages(mux)
 	mux.Handle("GET /api/v1/trunks", s.authed(s.handleTrunks, false, agents.RoleOps, agents.RoleAdmin))
 	mux.Handle("GET /api/v1/ops/summary", s.authed(s.handleOpsSummary, false, agents.RoleOps, agents.RoleAdmin))
+	s.flowRoutes(mux)
 	return s.secure(mux)
 }
 

@@ -152,8 +152,9 @@ func TestSIPpCallReachesAgentScreen(t *testing.T) {
 	assert.Contains(t, string(raw), `"fields":["appointments","name","phone"]`)
 	pol, err := policy.LoadDemo()
 	require.NoError(t, err)
-	assert.Contains(t, string(raw), `"kind":"policy_publish","actor":"callgate","policy":"`+pol.ID()+`"`, "the policy in force is recorded at startup")
-	assert.Contains(t, string(raw), `"policy":"`+pol.ID()+`","detail":{"reason":"rule full/self/scheduling"}`, "each disclosure names it")
+	assert.Contains(t, string(raw), `"kind":"policy_publish"`, "the policy's first version is recorded when it is seeded")
+	assert.Contains(t, string(raw), `"policy":"1","detail":{"policy_sha256":"`+pol.ID()+`","reason":"rule full/self/scheduling"}`,
+		"each disclosure names the policy version and the hash of its text")
 	assert.Contains(t, string(raw), `"actor":"alice"`)
 	for _, v := range pop.Context {
 		assert.NotContains(t, string(raw), v, "values never go in the ledger")

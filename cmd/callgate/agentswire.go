@@ -6,16 +6,21 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/callgate/callgate/audit"
+	"github.com/callgate/callgate/flows"
 	"github.com/callgate/callgate/ivr"
 	"github.com/callgate/callgate/routing/agents"
 	"github.com/callgate/callgate/routing/dispatch"
+	"github.com/callgate/callgate/routing/flowstore"
 	"github.com/callgate/callgate/routing/members"
 	"github.com/callgate/callgate/routing/policy"
+	"github.com/callgate/callgate/routing/policyadmin"
 	"github.com/callgate/callgate/routing/registrations"
 	"github.com/callgate/callgate/sip"
+	"github.com/redis/go-redis/v9"
 )
 
 // loadAgents reads the agent directory: agents.file, or the demo agents in
@@ -42,44 +47,69 @@ func loadAgents(cfg Config) ([]agents.Agent, error) {
 	return dir, nil
 }
 
-// loadPolicy reads the disclosure policy: policy.file, or the demo policy
-// in demo mode. An unknown field, level or role is a startup error.
-func loadPolicy(cfg Config) (*policy.Policy, error) {
+// loadPolicy reads and checks the disclosure policy's source: policy.file,
+// or the demo policy in demo mode. An unknown field, level or role is a
+// startup error. The source seeds the shared store (openPolicy).
+func loadPolicy(cfg Config) (policySource, error) {
 	if cfg.Policy.File == "" {
-		p, err := policy.LoadDemo()
-		if err != nil {
-			return nil, fmt.Errorf("policy: demo: %w", err)
-		}
-		return p, nil
+		return policySource{name: "the demo policy", src: policy.DemoSource()}, nil
 	}
 	src, err := os.ReadFile(cfg.Policy.File)
 	if err != nil {
-		return nil, fmt.Errorf("policy.file: %w", err)
+		return policySource{}, fmt.Errorf("policy.file: %w", err)
 	}
-	p, err := policy.Parse(src)
-	if err != nil {
+	if _, err := policy.Parse(src); err != nil {
 		var pe *policy.ParseError
 		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("policy.file: %s:%d:%d: %s", cfg.Policy.File, pe.Line, pe.Column, pe.Msg)
+			return policySource{}, fmt.Errorf("policy.file: %s:%d:%d: %s", cfg.Policy.File, pe.Line, pe.Column, pe.Msg)
 		}
-		return nil, fmt.Errorf("policy.file: %s: %w", cfg.Policy.File, err)
+		return policySource{}, fmt.Errorf("policy.file: %s: %w", cfg.Policy.File, err)
 	}
-	return p, nil
+	return policySource{name: filepath.Base(cfg.Policy.File), src: src}, nil
 }
 
-// recordPolicy writes which disclosure policy this process enforces from
-// now on (a policy_publish entry: its ID, where it came from), so the
-// ledger names the policy behind every later disclosure.
-func recordPolicy(ctx context.Context, l *audit.Ledger, cfg Config, p *policy.Policy) error {
-	source := "demo"
-	if cfg.Policy.File != "" {
-		source = "file"
-	}
-	_, err := l.Append(ctx, audit.Entry{
-		Kind: audit.KindPolicyPublish, Actor: "callgate", Policy: p.ID(),
-		Detail: map[string]string{"reason": "startup", "source": source},
+// policySource is the configured policy's source and where it came from.
+type policySource struct {
+	name string
+	src  []byte
+}
+
+// openPolicy builds the policy's administration over the shared store and
+// publishes the configured policy as version 1 when the store has none (a
+// restart never overwrites what admins published), recording that in the
+// ledger; it loads the live version so that screen pops can be decided.
+func (a *App) openPolicy(ctx context.Context, rdb redis.UniversalClient, ps policySource) error {
+	cat, err := policyadmin.New(policyadmin.Config{
+		Store: flowstore.New(rdb, flowstore.WithNamespace("policies", "policy")),
+		OnStoreError: func(op string, err error) {
+			a.log.Warn("policy store unavailable; screen pops use the last policy loaded", "op", op, "error", err)
+			if a.metrics != nil {
+				a.metrics.StoreError("policy_" + op)
+			}
+		},
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	a.policies = cat
+	res, err := cat.Seed(ctx, ps.src, seedAuthor, "loaded from "+ps.name+" at startup", time.Now())
+	if err != nil {
+		return fmt.Errorf("policy: %w", err)
+	}
+	switch {
+	case res.Created:
+		a.log.Info("disclosure policy published from its file", "policy_version", 1, "file", ps.name)
+		if err := policyLedger(a.ledger).Record(ctx, seedAuthor, flows.Change{Record: res.Record}); err != nil {
+			return err
+		}
+	case res.Differs:
+		a.log.Warn("policy file differs from the live version in the store; the store wins (publish it through the admin API to change it)",
+			"policy_version", res.Live, "file", ps.name)
+	}
+	if _, _, err := cat.Live(ctx); err != nil {
+		return fmt.Errorf("policy: the live version does not load: %w", err)
+	}
+	return nil
 }
 
 // agentHA1 gives each agent's phone its SIP digest secret: the
@@ -201,17 +231,17 @@ var (
 type ledger struct{ l *audit.Ledger }
 
 func (x ledger) Disclosed(ctx context.Context, d dispatch.Disclosure) error {
+	detail := map[string]string{"reason": d.Reason}
+	if d.PolicySHA != "" {
+		detail["policy_sha256"] = d.PolicySHA // the exact text of that version
+	}
+	kind := audit.KindDisclosure
 	if len(d.Fields) == 0 {
-		_, err := x.l.Append(ctx, audit.Entry{
-			Kind: audit.KindScreenPop, Actor: d.Agent, CallID: d.CallID, Subject: d.Subject,
-			Purpose: d.Purpose, Policy: d.Policy, Detail: map[string]string{"reason": d.Reason},
-		})
-		return err
+		kind = audit.KindScreenPop
 	}
 	_, err := x.l.Append(ctx, audit.Entry{
-		Kind: audit.KindDisclosure, Actor: d.Agent, CallID: d.CallID, Subject: d.Subject,
-		Purpose: d.Purpose, Fields: d.Fields, Policy: d.Policy,
-		Detail: map[string]string{"reason": d.Reason},
+		Kind: kind, Actor: d.Agent, CallID: d.CallID, Subject: d.Subject,
+		Purpose: d.Purpose, Fields: d.Fields, Policy: d.Policy, Detail: detail,
 	})
 	return err
 }

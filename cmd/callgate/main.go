@@ -25,7 +25,7 @@ commands:
   serve     run the server (SIP on UDP+TCP, RTP, HTTP /metrics /healthz /readyz)
   dial      place a SIP call, send a DTMF script, record and time what it hears
   load      place many calls on loopback and report latencies and server cost
-  flow      validate and list call flows
+  flow      validate, list, diff, publish and roll back call flows
   members   import members into Redis (members import FILE.csv)
   audit     verify the disclosure ledger's hash chain (audit verify FILE)
   version   print the version

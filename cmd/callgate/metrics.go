@@ -56,10 +56,11 @@ var (
 
 // storeOps are the store operations whose failures are counted: the IVR's
 // (ivr/runner.go, ivr/verify.go, ivr/input.go), the tag writer's
-// (tags_<op>) and the agent-state scrape.
+// (tags_<op>), the agent-state scrape, and the flow and policy catalogs'
+// (flows_<op>, policy_<op>).
 func storeOps() []string {
 	return []string{"begin", "set", "end", "evidence", "verify", "guard",
-		"tags_begin", "tags_set", "tags_add_flag", "tags_end", "tags_get", "agents", "ops"}
+		"tags_begin", "tags_set", "tags_add_flag", "tags_end", "tags_get", "agents", "ops", "flows_live", "flows_load", "policy_live", "policy_load"}
 }
 
 // rejectCodes are the status codes each pre-created reject reason is sent with.
@@ -224,17 +225,11 @@ func (m *metrics) zero(a *App) {
 	}
 }
 
-// queues are the queue names of the live flows' route nodes.
+// queues are the queue names of the route nodes of the flows live at
+// startup (queues of flows published later get their series when used).
 func (a *App) queues() []string {
 	var out []string
-	if a.flows == nil {
-		return out
-	}
-	for _, id := range a.flows.IDs() {
-		f, ok := a.flows.Live(id)
-		if !ok {
-			continue
-		}
+	for _, f := range a.liveFlows {
 		for _, n := range f.Nodes {
 			if n.Kind == flows.KindRoute && n.Queue != "" && !slices.Contains(out, n.Queue) {
 				out = append(out, n.Queue)

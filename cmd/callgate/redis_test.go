@@ -37,6 +37,9 @@ func TestRealRedisEndToEnd(t *testing.T) {
 	require.NoError(t, err, errOut.String())
 	assert.Contains(t, out.String(), "imported 2 members")
 	t.Cleanup(func() { cleanKeys(t, rdb, "callgate:member:*"); cleanKeys(t, rdb, "callgate:guard:*") })
+	// The flows this run publishes, not a version an earlier run left.
+	cleanFlowKeys(t, rdb)
+	t.Cleanup(func() { cleanFlowKeys(t, rdb) })
 
 	app, _, logs, _ := startApp(t, "--config", cfgPath, "--redis-url", url, "--log-level", "debug")
 	require.False(t, app.store.Embedded)

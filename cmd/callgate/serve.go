@@ -14,15 +14,12 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/callgate/callgate/audit"
 	"github.com/callgate/callgate/flows"
-	"github.com/callgate/callgate/flows/demo"
 	"github.com/callgate/callgate/ivr"
 	"github.com/callgate/callgate/ivr/prompts"
 	"github.com/callgate/callgate/media"
@@ -31,6 +28,7 @@ import (
 	"github.com/callgate/callgate/routing/evidence"
 	"github.com/callgate/callgate/routing/guard"
 	"github.com/callgate/callgate/routing/members"
+	"github.com/callgate/callgate/routing/policyadmin"
 	"github.com/callgate/callgate/routing/registrations"
 	"github.com/callgate/callgate/routing/store"
 	"github.com/callgate/callgate/routing/tags"
@@ -151,23 +149,25 @@ func newLogger(w io.Writer, c LogConfig) *slog.Logger {
 
 // App is the wired server.
 type App struct {
-	cfg     Config
-	log     *slog.Logger
-	eng     *media.Engine
-	sip     *sip.Server
-	store   *store.Store
-	rdb     redis.UniversalClient
-	flows   *flows.Registry
-	runner  *ivr.Runner
-	ledger  *audit.Ledger
-	hub     *web.Hub
-	screens *screenRelay
-	web     *web.Server
-	metrics *metrics
-	trunks  *trunk.Table
-	monitor *trunk.Monitor
-	roster  *dispatch.RedisRoster
-	queue   *dispatch.RedisQueue
+	cfg   Config
+	log   *slog.Logger
+	eng   *media.Engine
+	sip   *sip.Server
+	store *store.Store
+	rdb   redis.UniversalClient
+	flows *flows.Catalog
+	// policies is the disclosure policy's administration (versions in the store).
+	policies *policyadmin.Catalog
+	runner   *ivr.Runner
+	ledger   *audit.Ledger
+	hub      *web.Hub
+	screens  *screenRelay
+	web      *web.Server
+	metrics  *metrics
+	trunks   *trunk.Table
+	monitor  *trunk.Monitor
+	roster   *dispatch.RedisRoster
+	queue    *dispatch.RedisQueue
 	// callbacks is the shared callback list.
 	callbacks *dispatch.RedisCallbacks
 	// ops are the live counts behind the ops summary (opswire.go).
@@ -179,6 +179,8 @@ type App struct {
 
 	// twilioHook serves the Twilio webhooks when configured (twiliowire.go).
 	twilioHook *twiliohook.Handler
+	// liveFlows are the flows live at startup (startup checks, metrics).
+	liveFlows []*flows.Flow
 }
 
 // build binds every listener and wires the object graph; nothing serves yet.
@@ -194,13 +196,13 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if err != nil {
 		return nil, err
 	}
-	if a.flows, err = loadFlows(cfg.IVR.Flows, sets, cfg.Twilio.unavailableSteps()); err != nil {
+	flowOpts := flowOptions(sets, cfg.Twilio.unavailableSteps())
+	flowSrcs, err := flowSources(cfg.IVR.Flows)
+	if err != nil {
 		return nil, err
 	}
-	for _, id := range append([]string{cfg.IVR.DefaultFlow}, mapValues(cfg.IVR.Numbers)...) {
-		if _, ok := a.flows.Live(id); !ok {
-			return nil, fmt.Errorf("ivr: flow %q is not loaded (loaded: %s)", id, strings.Join(a.flows.IDs(), ", "))
-		}
+	if err := checkFlowSources(flowSrcs, flowOpts); err != nil {
+		return nil, err
 	}
 	if a.store, err = store.Open(ctx, store.Config{URL: cfg.Redis.URL}); err != nil {
 		return nil, fmt.Errorf("redis.url: %w", err)
@@ -223,15 +225,23 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if err != nil {
 		return nil, err
 	}
-	pol, err := loadPolicy(cfg)
+	polSrc, err := loadPolicy(cfg)
 	if err != nil {
 		return nil, err
 	}
 	if a.ledger, err = audit.Open(cfg.Audit.Ledger); err != nil {
 		return nil, fmt.Errorf("audit.ledger: %w", err)
 	}
-	if err := recordPolicy(ctx, a.ledger, cfg, pol); err != nil {
-		return nil, fmt.Errorf("audit.ledger: %w", err)
+	if a.liveFlows, err = a.openFlows(ctx, a.rdb, flowSrcs, flowOpts); err != nil {
+		return nil, err
+	}
+	if err := a.openPolicy(ctx, a.rdb, polSrc); err != nil {
+		return nil, err
+	}
+	for _, id := range append([]string{cfg.IVR.DefaultFlow}, mapValues(cfg.IVR.Numbers)...) {
+		if _, err := a.flows.Live(ctx, id); err != nil {
+			return nil, fmt.Errorf("ivr: flow %q is not published (live: %s): %w", id, flowIDs(a.liveFlows), err)
+		}
 	}
 	regs := registrations.New(a.rdb, agentHA1(cfg, agentDir))
 	roster := dispatch.NewRedisRoster(a.rdb, agentDir, regs)
@@ -253,7 +263,8 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		web.WithAccounting(a.ledger), web.WithCallbacks(a.callbacks),
 		// Failed sign-ins are counted in the shared store, usernames
 		// hashed under secret_key, so every node enforces one limit.
-		web.WithRedisLockout(web.RedisLockout{Client: a.rdb, Key: key})); err != nil {
+		web.WithRedisLockout(web.RedisLockout{Client: a.rdb, Key: key}),
+		web.WithFlows(a.flows, flowLedger(a.ledger)), web.WithPolicy(a.policies, policyLedger(a.ledger))); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	a.metrics = newMetrics(a)
@@ -271,7 +282,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		MemberRef: func(id []byte) string { return members.SubjectOf(key, id) },
 		Callbacks: ivrCallbacks{a.callbacks},
 		Dispatch: ivrDispatcher{d: &dispatch.Dispatcher{
-			Roster: roster, Screens: a.screens, Members: memberRecords{dir}, Policy: pol,
+			Roster: roster, Screens: a.screens, Members: memberRecords{dir}, Policies: a.policies,
 			Ledger: ledger{a.ledger}, Queue: a.queue,
 			RingTimeout: cfg.Agents.RingTimeout, WrapUp: cfg.Agents.WrapUp, Log: log.With("component", "dispatch"),
 			Observer: a.metrics,
@@ -372,42 +383,6 @@ func loadPrompts(dir string) (map[string]*prompt.Set, error) {
 	return sets, nil
 }
 
-// loadFlows validates and publishes the bundled flows (or a directory's).
-// An invalid flow stops startup with its line:column errors.
-func loadFlows(dir string, sets map[string]*prompt.Set, unavailable map[flows.VerifyStep]string) (*flows.Registry, error) {
-	srcs := demo.Sources()
-	if dir != "" {
-		srcs = map[string][]byte{}
-		paths, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-		if err != nil || len(paths) == 0 {
-			return nil, fmt.Errorf("ivr.flows: no *.yaml in %s", dir)
-		}
-		for _, p := range paths {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return nil, fmt.Errorf("ivr.flows: %w", err)
-			}
-			srcs[filepath.Base(p)] = b
-		}
-	}
-	reg := flows.NewRegistry()
-	names := make([]string, 0, len(srcs))
-	for n := range srcs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		f, err := flows.Load(srcs[n], flows.ValidateOptions{PromptExists: promptExists(sets), Unavailable: unavailable})
-		if err != nil {
-			return nil, fmt.Errorf("ivr.flows: %s:\n%w", n, err)
-		}
-		if _, err := reg.Publish(f, "startup", "loaded from "+n, time.Now()); err != nil {
-			return nil, fmt.Errorf("ivr.flows: %s: %w", n, err)
-		}
-	}
-	return reg, nil
-}
-
 // Run serves until a signal: SIGTERM drains (new INVITEs get 503, calls
 // finish up to drain_timeout); SIGINT or a second signal stops at once.
 func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
@@ -442,7 +417,7 @@ func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
 		httpAddr = a.httpLn.Addr().String()
 	}
 	a.log.Info("callgate serving", "version", version, "sip", a.udp.LocalAddr().String(), "transports", "udp,tcp",
-		"http", httpAddr, "rtp_ports", a.cfg.Media.RTPPorts, "store", storeKind, "flows", strings.Join(a.flows.IDs(), ","),
+		"http", httpAddr, "rtp_ports", a.cfg.Media.RTPPorts, "store", storeKind, "flows", flowIDs(a.liveFlows),
 		"trunks", strings.Join(trunkNames(a.trunks), ","), "demo", a.cfg.Demo)
 	if a.trunks.Len() == 0 {
 		a.log.Warn("no trunks configured: every INVITE except from registered agent phones gets 403")

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,7 +113,7 @@ type Screens interface {
 }
 
 // Pop is a screen pop: the call's tags and the permitted member fields.
-// Subject and Policy (the policy's ID) are for the ledger entries of
+// Subject and Policy (the published policy version) are for the ledger entries of
 // reveals.
 type Pop struct {
 	CallID            string
@@ -144,7 +145,8 @@ type Ledger interface {
 type Disclosure struct {
 	Agent, CallID, Subject, Purpose, Reason string
 	Fields                                  []string
-	Policy                                  string // the policy's ID
+	Policy                                  string // the policy's published version
+	PolicySHA                               string // the policy's ID: "sha256:" and the hash of its text
 }
 
 // Request is a call to connect.
@@ -186,13 +188,23 @@ type Observer interface {
 	Dequeued(queue, outcome string, waited time.Duration)
 }
 
+// PolicySource gives the disclosure policy in force for a screen pop and
+// its published version (policyadmin.Catalog: one small store round trip,
+// so a publish applies to the next pop on every node).
+type PolicySource interface {
+	Live(ctx context.Context) (*policy.Policy, int, error)
+}
+
 // Dispatcher connects calls to agents.
 type Dispatcher struct {
 	Roster  Roster
 	Screens Screens
 	Members Members
-	Policy  *policy.Policy
-	Ledger  Ledger
+	// Policies gives the policy for each screen pop; when nil, Policy is
+	// used, with its format version as the version in the ledger.
+	Policies PolicySource
+	Policy   *policy.Policy
+	Ledger   Ledger
 	// Queue orders waiting calls; nil serves them in no particular order.
 	Queue       Queue
 	RingTimeout time.Duration
@@ -393,6 +405,10 @@ func (d *Dispatcher) release(ctx context.Context, log *slog.Logger, username, ca
 	}
 }
 
+// policyUnavailable is the banner of a pop made without a policy: the
+// agent discloses nothing.
+const policyUnavailable = "POLICY UNAVAILABLE: disclose nothing"
+
 // showScreen decides what this agent may see, pushes it and records the
 // disclosure. A member record that cannot be read shows nothing of it.
 func (d *Dispatcher) showScreen(ctx context.Context, log *slog.Logger, callID string, a agents.Candidate, req Request) {
@@ -401,21 +417,38 @@ func (d *Dispatcher) showScreen(ctx context.Context, log *slog.Logger, callID st
 		Level: t["verification_level"], Role: t["caller_role"], Purpose: t["purpose"],
 		Restrictions: splitList(t["restrictions"]), Flags: splitList(t["flags"]), RepScope: req.RepScope,
 	}
-	dec := d.Policy.Decide(call, policy.Agent{Username: a.Username, Clinical: a.Clinical})
+	pol, version := d.Policy, 0
+	if pol != nil {
+		version = pol.Version
+	}
+	if d.Policies != nil {
+		p, v, err := d.Policies.Live(ctx)
+		if err != nil {
+			log.Error("disclosure policy unavailable; the screen shows no member fields", "error", err)
+			p, v = nil, 0
+		}
+		pol, version = p, v
+	}
+	var dec policy.Decision
+	if pol != nil {
+		dec = pol.Decide(call, policy.Agent{Username: a.Username, Clinical: a.Clinical})
+	} else {
+		dec = policy.Decision{Banner: policyUnavailable, Reason: "no policy"}
+	}
 	ctxFields := map[string]string{}
 	if subject := t["subject"]; subject != "" && len(dec.Fields) > 0 && d.Members != nil {
 		rec, err := d.Members.Record(ctx, subject)
 		if err != nil {
 			log.Warn("member record unavailable; screen shows no member fields", "error", err)
 		} else {
-			ctxFields = d.Policy.Project(dec, rec)
+			ctxFields = pol.Project(dec, rec)
 		}
 	}
 	fields := make([]string, 0, len(ctxFields))
 	var sensitive []string
 	for f := range ctxFields {
 		fields = append(fields, f)
-		if d.Policy.IsSensitive(f) {
+		if pol.IsSensitive(f) {
 			sensitive = append(sensitive, f)
 		}
 	}
@@ -424,12 +457,12 @@ func (d *Dispatcher) showScreen(ctx context.Context, log *slog.Logger, callID st
 		CallID: callID, VerificationLevel: t["verification_level"], CallerRole: t["caller_role"],
 		Purpose: t["purpose"], RecordingConsent: t["recording_consent"],
 		Restrictions: call.Restrictions, Flags: call.Flags, Banner: dec.Banner, Notices: dec.Notices,
-		Context: ctxFields, Sensitive: sensitive, Subject: t["subject"], Policy: d.Policy.ID(),
+		Context: ctxFields, Sensitive: sensitive, Subject: t["subject"], Policy: strconv.Itoa(version),
 	})
 	if d.Ledger != nil {
 		err := d.Ledger.Disclosed(ctx, Disclosure{
 			Agent: a.Username, CallID: callID, Subject: t["subject"], Purpose: t["purpose"],
-			Reason: dec.Reason, Fields: sortedCopy(fields), Policy: d.Policy.ID(),
+			Reason: dec.Reason, Fields: sortedCopy(fields), Policy: strconv.Itoa(version), PolicySHA: pol.ID(),
 		})
 		if err != nil {
 			log.Warn("disclosure ledger write failed", "error", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -210,7 +211,7 @@ func TestConnectRingsInOrderAndShowsThePermittedFields(t *testing.T) {
 	assert.Empty(t, pop.Sensitive, "scheduling shows no sensitive field")
 	assert.Equal(t, maria, pop.Subject)
 	assert.Equal(t, Disclosure{Agent: "alice", CallID: "call-1", Subject: maria, Purpose: "scheduling", Reason: ledger.ds[0].Reason,
-		Fields: []string{"appointments", "name", "phone"}, Policy: d.Policy.ID()}, ledger.ds[0])
+		Fields: []string{"appointments", "name", "phone"}, Policy: "1", PolicySHA: d.Policy.ID()}, ledger.ds[0])
 }
 
 func TestUnverifiedCallerGetsAnEmptyScreen(t *testing.T) {
@@ -471,4 +472,75 @@ func TestObserverSeesEachQueuedCallLeaveOnce(t *testing.T) {
 			assert.Contains(t, Outcomes(), left[0].outcome)
 		})
 	}
+}
+
+// policyFunc is a PolicySource from a function.
+type policyFunc func(ctx context.Context) (*policy.Policy, int, error)
+
+func (f policyFunc) Live(ctx context.Context) (*policy.Policy, int, error) { return f(ctx) }
+
+// popFor connects one verified scheduling call to carol and returns her
+// pop and the ledger entry, after the call ends.
+func popFor(t *testing.T, d *Dispatcher, screens *fakeScreens, ledger *fakeLedger, callID string) (Pop, Disclosure) {
+	t.Helper()
+	c := &fakeCaller{id: callID, done: make(chan struct{}), answer: map[string]bool{"sip:carol@phone": true}}
+	res := make(chan error, 1)
+	go func() {
+		_, err := d.Connect(context.Background(), c, Request{Queue: "scheduling", Requirement: agents.Requirement{Skills: []string{"scheduling"}}, Tags: verifiedScheduling()})
+		res <- err
+	}()
+	require.Eventually(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return c.leg != nil }, 3*time.Second, 5*time.Millisecond)
+	screens.mu.Lock()
+	pop := screens.pops["carol"]
+	screens.mu.Unlock()
+	require.NoError(t, c.leg.Hangup(context.Background()))
+	require.NoError(t, <-res)
+	ledger.mu.Lock()
+	defer ledger.mu.Unlock()
+	var last Disclosure
+	if n := len(ledger.ds); n > 0 {
+		last = ledger.ds[n-1]
+	}
+	return pop, last
+}
+
+// TestPolicySourceIsReadPerPop: with Policies set, each pop uses the
+// policy live at that moment, and the ledger names its published version.
+func TestPolicySourceIsReadPerPop(t *testing.T) {
+	d, roster, screens, ledger := setup(t)
+	d.WrapUp = 0
+	roster.mu.Lock()
+	roster.cands = roster.cands[1:2] // carol only
+	roster.mu.Unlock()
+	v1, err := policy.LoadDemo()
+	require.NoError(t, err)
+	v2, err := policy.Parse([]byte(strings.Replace(string(policy.DemoSource()), "scheduling: [name, phone, appointments]", "scheduling: [name, appointments]", 1)))
+	require.NoError(t, err)
+	var mu sync.Mutex
+	live, version := v1, 1
+	d.Policy = nil
+	d.Policies = policyFunc(func(context.Context) (*policy.Policy, int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return live, version, nil
+	})
+
+	pop, disc := popFor(t, d, screens, ledger, "call-p1")
+	assert.Contains(t, pop.Context, "phone")
+	assert.Equal(t, "1", pop.Policy)
+	assert.Equal(t, "1", disc.Policy)
+
+	mu.Lock()
+	live, version = v2, 7 // an admin published version 7
+	mu.Unlock()
+	pop, disc = popFor(t, d, screens, ledger, "call-p2")
+	assert.NotContains(t, pop.Context, "phone", "the next pop uses the new policy")
+	assert.Equal(t, []string{"appointments", "name"}, disc.Fields)
+	assert.Equal(t, "7", pop.Policy)
+	assert.Equal(t, "7", disc.Policy, "the ledger names the published version that permitted it")
+
+	d.Policies = policyFunc(func(context.Context) (*policy.Policy, int, error) { return nil, 0, errors.New("store down") })
+	pop, _ = popFor(t, d, screens, ledger, "call-p3")
+	assert.Empty(t, pop.Context, "no policy: nothing is disclosed")
+	assert.Equal(t, policyUnavailable, pop.Banner)
 }
