@@ -25,13 +25,16 @@ const (
 	// (an unverified caller, a restriction): who took the call, and why
 	// nothing was shown (Detail "reason").
 	KindScreenPop Kind = "screen_pop"
+	// KindPromptPublish records an uploaded prompt version (Detail lang,
+	// prompt, version, sha256, comment).
+	KindPromptPublish Kind = "prompt_publish"
 )
 
 // Kinds lists every known Kind, in the order above.
 func Kinds() []Kind {
 	return []Kind{
 		KindDisclosure, KindSignin, KindSigninFailed, KindStatus,
-		KindFlowPublish, KindPolicyPublish, KindReveal, KindSignout, KindScreenPop,
+		KindFlowPublish, KindPolicyPublish, KindReveal, KindSignout, KindScreenPop, KindPromptPublish,
 	}
 }
 
@@ -39,7 +42,7 @@ func Kinds() []Kind {
 func (k Kind) Valid() bool {
 	switch k {
 	case KindDisclosure, KindSignin, KindSigninFailed, KindStatus,
-		KindFlowPublish, KindPolicyPublish, KindReveal, KindSignout, KindScreenPop:
+		KindFlowPublish, KindPolicyPublish, KindReveal, KindSignout, KindScreenPop, KindPromptPublish:
 		return true
 	}
 	return false

@@ -32,7 +32,7 @@ func TestKind(t *testing.T) {
 			assert.Equal(t, string(tt.kind), tt.kind.String())
 		})
 	}
-	assert.Equal(t, []audit.Kind{"disclosure", "signin", "signin_failed", "status", "flow_publish", "policy_publish", "reveal", "signout", "screen_pop"}, audit.Kinds())
+	assert.Equal(t, []audit.Kind{"disclosure", "signin", "signin_failed", "status", "flow_publish", "policy_publish", "reveal", "signout", "screen_pop", "prompt_publish"}, audit.Kinds())
 	for _, k := range audit.Kinds() {
 		assert.True(t, k.Valid(), k)
 	}

@@ -94,6 +94,8 @@ type Server struct {
 	reveals      RevealFunc
 	accounting   Accounting
 	callbacks    CallbackList
+	prompts      PromptAdmin
+	promptLedger PromptLedger
 	flows        FlowAdmin
 	flowLedger   FlowLedger
 	policies     FlowAdmin
@@ -224,6 +226,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/trunks", s.authed(s.handleTrunks, false, agents.RoleOps, agents.RoleAdmin))
 	mux.Handle("GET /api/v1/ops/summary", s.authed(s.handleOpsSummary, false, agents.RoleOps, agents.RoleAdmin))
 	s.flowRoutes(mux)
+	s.promptRoutes(mux)
 	return s.secure(mux)
 }
 

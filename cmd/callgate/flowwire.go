@@ -48,8 +48,14 @@ func flowSources(dir string) (map[string][]byte, error) {
 
 // flowOptions are the checks every flow of this deployment passes: its
 // prompts exist, and its verify steps can run here.
-func flowOptions(sets map[string]*prompt.Set, unavailable map[flows.VerifyStep]string) flows.ValidateOptions {
-	return flows.ValidateOptions{PromptExists: promptExists(sets), Unavailable: unavailable}
+// uploaded, when not nil, also accepts prompts admins uploaded.
+func flowOptions(sets map[string]*prompt.Set, unavailable map[flows.VerifyStep]string, uploaded func(lang, name string) bool) flows.ValidateOptions {
+	bundled := promptExists(sets)
+	exists := bundled
+	if uploaded != nil {
+		exists = func(lang, name string) bool { return bundled(lang, name) || uploaded(lang, name) }
+	}
+	return flows.ValidateOptions{PromptExists: exists, Unavailable: unavailable}
 }
 
 // checkFlowSources validates each source before anything starts: an

@@ -29,6 +29,7 @@ import (
 	"github.com/callgate/callgate/routing/guard"
 	"github.com/callgate/callgate/routing/members"
 	"github.com/callgate/callgate/routing/policyadmin"
+	"github.com/callgate/callgate/routing/promptstore"
 	"github.com/callgate/callgate/routing/registrations"
 	"github.com/callgate/callgate/routing/store"
 	"github.com/callgate/callgate/routing/tags"
@@ -162,12 +163,15 @@ type App struct {
 	ledger   *audit.Ledger
 	hub      *web.Hub
 	screens  *screenRelay
-	web      *web.Server
-	metrics  *metrics
-	trunks   *trunk.Table
-	monitor  *trunk.Monitor
-	roster   *dispatch.RedisRoster
-	queue    *dispatch.RedisQueue
+	// promptStore and promptCache hold the prompts admins upload.
+	promptStore *promptstore.Store
+	promptCache *promptstore.Cache
+	web         *web.Server
+	metrics     *metrics
+	trunks      *trunk.Table
+	monitor     *trunk.Monitor
+	roster      *dispatch.RedisRoster
+	queue       *dispatch.RedisQueue
 	// callbacks is the shared callback list.
 	callbacks *dispatch.RedisCallbacks
 	// ops are the live counts behind the ops summary (opswire.go).
@@ -196,7 +200,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if err != nil {
 		return nil, err
 	}
-	flowOpts := flowOptions(sets, cfg.Twilio.unavailableSteps())
+	flowOpts := flowOptions(sets, cfg.Twilio.unavailableSteps(), a.uploadedExists)
 	flowSrcs, err := flowSources(cfg.IVR.Flows)
 	if err != nil {
 		return nil, err
@@ -232,6 +236,11 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 	if a.ledger, err = audit.Open(cfg.Audit.Ledger); err != nil {
 		return nil, fmt.Errorf("audit.ledger: %w", err)
 	}
+	a.promptStore = promptstore.New(a.rdb)
+	a.promptCache = promptstore.NewCache(a.promptStore, log.With("component", "prompts"))
+	if err := a.promptCache.Load(ctx); err != nil {
+		return nil, fmt.Errorf("prompts: uploaded: %w", err)
+	}
 	if a.liveFlows, err = a.openFlows(ctx, a.rdb, flowSrcs, flowOpts); err != nil {
 		return nil, err
 	}
@@ -264,15 +273,17 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error
 		// Failed sign-ins are counted in the shared store, usernames
 		// hashed under secret_key, so every node enforces one limit.
 		web.WithRedisLockout(web.RedisLockout{Client: a.rdb, Key: key}),
-		web.WithFlows(a.flows, flowLedger(a.ledger)), web.WithPolicy(a.policies, policyLedger(a.ledger))); err != nil {
+		web.WithFlows(a.flows, flowLedger(a.ledger)), web.WithPolicy(a.policies, policyLedger(a.ledger)),
+		web.WithPrompts(promptAdmin{store: a.promptStore, cache: a.promptCache, bundled: sets}, promptLedger(a.ledger))); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	a.metrics = newMetrics(a)
 	a.runner = &ivr.Runner{
-		Flows:   a.flows,
-		Prompts: sets,
-		Members: directory{dir},
-		Tags:    tagStore{tags.New(a.rdb, tags.WithTTL(cfg.Tags.TTL), tags.WithMetrics(a.metrics.tagOp))},
+		Flows:    a.flows,
+		Prompts:  sets,
+		Uploaded: a.promptCache,
+		Members:  directory{dir},
+		Tags:     tagStore{tags.New(a.rdb, tags.WithTTL(cfg.Tags.TTL), tags.WithMetrics(a.metrics.tagOp))},
 		Guard: guard.New(a.rdb, key, guard.Config{
 			MaxFailures: cfg.Guard.MaxFailures, Window: cfg.Guard.Window, LockFor: cfg.Guard.LockFor,
 			PretextDistinct: cfg.Guard.PretextDistinct, PretextWindow: cfg.Guard.PretextWindow,
@@ -394,6 +405,11 @@ func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
 		defer close(webDone)
 		_ = a.web.Run(webCtx) // idle logoff, and closes event streams at shutdown
 	}()
+	promptsDone := make(chan struct{})
+	go func() {
+		defer close(promptsDone)
+		a.promptCache.Run(webCtx) // prompts uploaded through any node
+	}()
 	relayDone := make(chan struct{})
 	go func() {
 		defer close(relayDone)
@@ -446,6 +462,7 @@ func (a *App) Run(ctx context.Context, sigs <-chan os.Signal) error {
 	stopWeb()
 	<-webDone
 	<-relayDone
+	<-promptsDone
 	if a.http != nil {
 		_ = a.http.Shutdown(sctx)
 	}

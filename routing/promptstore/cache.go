@@ -51,6 +51,12 @@ func (c *Cache) Load(ctx context.Context) error {
 	return nil
 }
 
+// Refresh reloads lang/name now (the node that published it need not
+// wait for its own announcement).
+func (c *Cache) Refresh(ctx context.Context, lang, name string) error {
+	return c.reload(ctx, lang, name)
+}
+
 // reload fetches and decodes the live version of lang/name.
 func (c *Cache) reload(ctx context.Context, lang, name string) error {
 	v, wav, err := c.s.Live(ctx, lang, name)
