@@ -31,7 +31,9 @@ func (f *fakePrompts) Versions(context.Context, string, string) ([]PromptVersion
 	return []PromptVersion{}, nil
 }
 
-func (f *fakePrompts) Audio(context.Context, string, string) ([]byte, bool, error) { return nil, false, nil }
+func (f *fakePrompts) Audio(context.Context, string, string) ([]byte, bool, error) {
+	return nil, false, nil
+}
 
 func TestPromptUpload(t *testing.T) {
 	f := newFixture(t, Config{Demo: true}, nil)
