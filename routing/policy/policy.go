@@ -57,8 +57,14 @@ func (p *Policy) Fields() []string { return slices.Clone(p.fields) }
 
 // ID identifies the exact policy text: "sha256:" and the hex SHA-256 of
 // the source it was parsed from. The ledger records it with every
-// disclosure, so an accounting names the policy that permitted it.
-func (p *Policy) ID() string { return p.id }
+// disclosure, so an accounting names the policy that permitted it. A nil
+// policy (none could be loaded) has the ID "".
+func (p *Policy) ID() string {
+	if p == nil {
+		return ""
+	}
+	return p.id
+}
 
 // Sensitive returns the fields the agent page hides until the agent asks
 // to reveal one, sorted by name; nil when none.
