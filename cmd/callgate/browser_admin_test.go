@@ -37,7 +37,7 @@ type pageFlow struct {
 	Draft string `json:"draft"`
 }
 
-const pageFlowsJS = `Array.from(document.querySelectorAll('#flow-rows tr')).map(tr => ({id: tr.dataset.flow, live: tr.dataset.live, draft: tr.dataset.draft}))`
+const pageFlowsJS = `Array.from(document.querySelectorAll('#flow-rows tr:not([data-flow="disclosure-policy"])')).map(tr => ({id: tr.dataset.flow, live: tr.dataset.live, draft: tr.dataset.draft}))`
 
 // apiFlows is GET /api/v1/flows as the page would list it.
 func apiFlows(t *testing.T, c *apiClient) []pageFlow {
@@ -180,6 +180,30 @@ func TestBrowserAdminPage(t *testing.T) {
 	assert.Equal(t, "1", byAda[1].Detail["rollback_of"])
 	var out, errOut bytes.Buffer
 	assert.Equal(t, 0, audit.VerifyCommand([]string{ledgerPath}, &out, &errOut), out.String()+errOut.String())
+
+	// The disclosure policy is on the same page, through /api/v1/policy: an
+	// unknown member field is shown at its line.
+	code, polBody := ada.do(http.MethodGet, "/api/v1/policy", nil)
+	require.Equal(t, http.StatusOK, code)
+	var pol struct {
+		Version int    `json:"version"`
+		Source  string `json:"source"`
+	}
+	require.NoError(t, json.Unmarshal(polBody, &pol))
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#flow-rows tr[data-flow="disclosure-policy"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#validity[data-valid="true"]`)),
+	))
+	assert.Equal(t, pol.Source, evalJS[string](t, ctx, `document.getElementById('source').value`), "the editor holds the live policy")
+	assert.Equal(t, "v"+strconv.Itoa(pol.Version), evalJS[string](t, ctx, `document.querySelector('#flow-rows tr[data-flow="disclosure-policy"] td:nth-child(2)').textContent`))
+	badLine := strings.Count(pol.Source[:strings.Index(pol.Source, "scheduling: [name, phone, appointments]")], "\n") + 1
+	evalJS[bool](t, ctx, `(() => { const s = document.getElementById('source');
+		s.value = s.value.replace('scheduling: [name, phone, appointments]', 'scheduling: [name, ssn, appointments]');
+		s.dispatchEvent(new Event('input', {bubbles: true})); return true; })()`)
+	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#validity[data-valid="false"]`))))
+	polErr := evalJS[string](t, ctx, `document.querySelector('#errors li').textContent`)
+	assert.True(t, strings.HasPrefix(polErr, "line "+strconv.Itoa(badLine)+", "), polErr)
+	assert.Contains(t, polErr, `unknown field "ssn"`)
 
 	// An agent signs in on the same page: admins only, no flow on it.
 	require.NoError(t, chromedp.Do(ctx,

@@ -185,6 +185,15 @@ for (const type of ["keydown", "pointerdown", "pointermove", "wheel"]) {
 
 // ---- the flow list -----------------------------------------------------
 
+// POLICY is the list's entry for the disclosure policy, which the same
+// editor administers through /api/v1/policy (one document, no graph).
+const POLICY = "disclosure-policy";
+
+// docBase is the API path of a flow, or of the policy.
+function docBase(id) {
+  return id === POLICY ? "/api/v1/policy" : "/api/v1/flows/" + enc(id);
+}
+
 const draftWords = { none: "—", same: "same as live", changed: "changed", new: "new flow" };
 
 async function loadList() {
@@ -214,6 +223,23 @@ async function loadList() {
     if (current && current.id === f.id) tr.classList.add("selected");
     rows.push(tr);
   }
+  const pol = await api("GET", "/api/v1/policy");
+  if (pol.status === 200) {
+    const tr = document.createElement("tr");
+    tr.dataset.flow = POLICY;
+    tr.dataset.live = String(pol.data.version);
+    const id = document.createElement("td");
+    id.textContent = "disclosure policy";
+    id.title = "who may see which member fields (routing/policy)";
+    const live = document.createElement("td");
+    live.textContent = "v" + pol.data.version;
+    const draft = document.createElement("td");
+    draft.textContent = "—";
+    tr.append(id, live, draft);
+    tr.addEventListener("click", () => select(POLICY));
+    if (current && current.id === POLICY) tr.classList.add("selected");
+    rows.push(tr);
+  }
   $("flow-rows").replaceChildren(...rows);
   return r.data.flows;
 }
@@ -222,7 +248,7 @@ $("new-flow-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const id = $("new-flow-id").value.trim();
   $("new-flow-error").textContent = "";
-  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(id)) {
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(id) || id === POLICY) {
     $("new-flow-error").textContent = "A flow id is 1 to 63 lowercase letters, digits and dashes.";
     return;
   }
@@ -234,8 +260,8 @@ $("new-flow-form").addEventListener("submit", (ev) => {
 
 async function select(id) {
   const [live, draft] = await Promise.all([
-    api("GET", "/api/v1/flows/" + enc(id)),
-    api("GET", "/api/v1/flows/" + enc(id) + "/draft"),
+    api("GET", docBase(id)),
+    api("GET", docBase(id) + "/draft"),
   ]);
   if (!authOK(live) || !authOK(draft)) return;
   if (live.status !== 200 && draft.status !== 200) {
@@ -318,7 +344,7 @@ async function validateNow() {
   if (!current) return;
   const seq = ++validateSeq;
   const id = current.id;
-  const r = await api("POST", "/api/v1/flows/" + enc(id) + "/validate", { source: $("source").value });
+  const r = await api("POST", docBase(id) + "/validate", { source: $("source").value });
   if (seq !== validateSeq || !current || current.id !== id || !authOK(r)) return;
   if (r.status !== 200) {
     renderErrors([{ line: 0, column: 0, message: errorText(r) }]);
@@ -366,7 +392,7 @@ function goToLine(line) {
 
 async function saveDraft() {
   const f = current;
-  const r = await api("PUT", "/api/v1/flows/" + enc(f.id) + "/draft", { source: $("source").value });
+  const r = await api("PUT", docBase(f.id) + "/draft", { source: $("source").value });
   if (!authOK(r)) return false;
   if (r.status === 200) {
     f.draftSHA = r.data.sha256;
@@ -387,7 +413,7 @@ $("save-draft").addEventListener("click", () => { if (current) saveDraft(); });
 
 $("discard-draft").addEventListener("click", async () => {
   if (!current) return;
-  const r = await api("DELETE", "/api/v1/flows/" + enc(current.id) + "/draft");
+  const r = await api("DELETE", docBase(current.id) + "/draft");
   if (!authOK(r)) return;
   const id = current.id;
   const flows = await loadList();
@@ -407,7 +433,7 @@ async function loadDiff() {
     pre.dataset.state = "none";
     return;
   }
-  const r = await api("GET", "/api/v1/flows/" + enc(f.id) + "/diff");
+  const r = await api("GET", docBase(f.id) + "/diff");
   if (!authOK(r) || current !== f) return;
   const lines = [];
   if (r.status !== 200) {
@@ -447,7 +473,7 @@ $("publish-form").addEventListener("submit", async (ev) => {
     setStatus("Not published: the source could not be saved as a draft.", false);
     return;
   }
-  const r = await api("POST", "/api/v1/flows/" + enc(f.id) + "/publish", { comment: $("comment").value, expect_live: f.live });
+  const r = await api("POST", docBase(f.id) + "/publish", { comment: $("comment").value, expect_live: f.live });
   if (!authOK(r)) return;
   if (r.status !== 200) {
     if (r.status === 422) renderErrors(r.data.errors || []);
@@ -461,7 +487,7 @@ $("publish-form").addEventListener("submit", async (ev) => {
 
 async function rollback(version) {
   const f = current;
-  const r = await api("POST", "/api/v1/flows/" + enc(f.id) + "/rollback", { version, expect_live: f.live });
+  const r = await api("POST", docBase(f.id) + "/rollback", { version, expect_live: f.live });
   if (!authOK(r)) return;
   if (r.status !== 200) {
     setStatus("Not rolled back: " + errorText(r) + ".", false);
@@ -490,7 +516,7 @@ async function loadVersions() {
     tbody.replaceChildren(tr);
     return;
   }
-  const r = await api("GET", "/api/v1/flows/" + enc(f.id) + "/versions");
+  const r = await api("GET", docBase(f.id) + "/versions");
   if (!authOK(r) || current !== f || r.status !== 200) return;
   const rows = [];
   for (const v of r.data.versions) {
@@ -550,13 +576,13 @@ function drawGraph() {
   const f = current;
   const img = $("graph");
   const which = $("graph-of").value;
-  if (!which) {
+  if (!which || f.id === POLICY) {
     img.removeAttribute("src");
     img.hidden = true;
     return;
   }
   img.hidden = false;
-  const base = "/api/v1/flows/" + enc(f.id) + "/graph.svg";
+  const base = docBase(f.id) + "/graph.svg";
   img.src = which === "draft" ? base + "?draft=1&sha=" + enc(f.draftSHA) : base + "?version=" + f.live;
   img.alt = "flow " + f.id + ", " + (which === "draft" ? "draft" : "version " + f.live) + ", drawn as a graph";
 }
