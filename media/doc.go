@@ -13,4 +13,7 @@
 //	                        └▶ Sink (recording, level meters)                            │
 //	Pacer tick (every 20 ms, one goroutine per shard) ─▶ Session.tick ─▶ prompt/silence/ │
 //	                                                      RFC 4733 event ─▶ RTP ─▶ caller
+//	caller ──RTCP──▶ Engine's RTCP reader (one goroutine, epoll on every session's
+//	                 RTCP socket; a goroutine per session where epoll is missing)
+//	                 ─▶ Stats().Peer
 package media

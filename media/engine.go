@@ -5,10 +5,12 @@ import (
 	"net/netip"
 )
 
-// Engine owns what all sessions share: the RTP port pool and the pacer.
+// Engine owns what all sessions share: the RTP port pool, the pacer and
+// the RTCP reader.
 type Engine struct {
 	ports *PortAllocator
 	pacer *pacer
+	rtcp  *rtcpReader
 	log   *slog.Logger
 }
 
@@ -33,7 +35,12 @@ func NewEngine(cfg EngineConfig) (*Engine, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{ports: pa, pacer: newPacer(cfg.PacerShards), log: cfg.Logger.With("component", "media")}, nil
+	log := cfg.Logger.With("component", "media")
+	rr, err := newRTCPReader(log)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{ports: pa, pacer: newPacer(cfg.PacerShards), rtcp: rr, log: log}, nil
 }
 
 // Sessions is the number of sessions being paced now.
@@ -54,8 +61,9 @@ func (e *Engine) LateTicks() uint64 {
 // IP is the media address.
 func (e *Engine) IP() netip.Addr { return e.ports.IP() }
 
-// Close stops the pacer. Close every session first.
+// Close stops the pacer and the RTCP reader. Close every session first.
 func (e *Engine) Close() error {
 	e.pacer.close()
+	e.rtcp.close()
 	return nil
 }

@@ -48,39 +48,30 @@ func (s *Session) sendRTCP(now time.Time) {
 	_, _ = s.rtcp.WriteToUDPAddrPort(pkt, *dst)
 }
 
-// rtcpLoop receives RTCP, remembering what the peer reports about our stream.
-func (s *Session) rtcpLoop() {
-	defer s.wg.Done()
-	buf := make([]byte, 1500)
-	for {
-		n, _, err := s.rtcp.ReadFromUDPAddrPort(buf)
-		if err != nil {
-			if isClosedErr(err) {
-				return
-			}
-			continue
+// handleRTCP takes one received RTCP compound packet, remembering what
+// the peer reports about our stream (RFC 3550 §6.4). It runs on the
+// engine's RTCP reader.
+func (s *Session) handleRTCP(pkt []byte) {
+	pkts, err := rtcp.Unmarshal(pkt)
+	if err != nil {
+		return
+	}
+	s.rtcpRx.Add(1)
+	for _, p := range pkts {
+		var reports []rtcp.ReceptionReport
+		switch r := p.(type) {
+		case *rtcp.SenderReport:
+			reports = r.Reports
+		case *rtcp.ReceiverReport:
+			reports = r.Reports
 		}
-		pkts, err := rtcp.Unmarshal(buf[:n])
-		if err != nil {
-			continue
-		}
-		s.rtcpRx.Add(1)
-		for _, p := range pkts {
-			var reports []rtcp.ReceptionReport
-			switch r := p.(type) {
-			case *rtcp.SenderReport:
-				reports = r.Reports
-			case *rtcp.ReceiverReport:
-				reports = r.Reports
+		for _, rr := range reports {
+			if rr.SSRC != s.ssrc {
+				continue
 			}
-			for _, rr := range reports {
-				if rr.SSRC != s.ssrc {
-					continue
-				}
-				s.statsMu.Lock()
-				s.peerRR = PeerReport{At: time.Now(), FractionLost: rr.FractionLost, TotalLost: rr.TotalLost, Jitter: rr.Jitter}
-				s.statsMu.Unlock()
-			}
+			s.statsMu.Lock()
+			s.peerRR = PeerReport{At: time.Now(), FractionLost: rr.FractionLost, TotalLost: rr.TotalLost, Jitter: rr.Jitter}
+			s.statsMu.Unlock()
 		}
 	}
 }

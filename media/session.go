@@ -76,7 +76,8 @@ type Session struct {
 	rxSSRC  uint32
 	peerRR  PeerReport
 
-	shard     *shard // set by pacer.add under lifeMu
+	rtcpReg   rtcpReg // set by rtcpReader.add under lifeMu
+	shard     *shard  // set by pacer.add under lifeMu
 	lifeMu    sync.Mutex
 	started   atomic.Bool
 	closing   bool // under lifeMu: Start after Close must not join the pacer
@@ -192,9 +193,9 @@ func (s *Session) Start() {
 		return
 	}
 	s.lastRx.Store(time.Now().UnixNano())
-	s.wg.Add(2)
+	s.wg.Add(1)
 	go s.readLoop()
-	go s.rtcpLoop()
+	s.eng.rtcp.add(s)
 	s.eng.pacer.add(s)
 }
 
@@ -211,6 +212,7 @@ func (s *Session) Close() error {
 		s.closing = true
 		if s.started.Load() {
 			s.eng.pacer.remove(s)
+			s.eng.rtcp.remove(s)
 		}
 		s.lifeMu.Unlock()
 		close(s.closed)

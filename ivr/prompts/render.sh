@@ -3,8 +3,11 @@
 #
 # Each prompt is synthesised with espeak-ng, then converted by sox to the
 # format callgate plays: 8 kHz, mono, 16-bit signed PCM WAV. Leading and
-# trailing silence is trimmed and replaced by 50 ms of digital silence, and
-# peaks are normalised to -3 dBFS. hold_music is synthesised by sox alone.
+# trailing silence is trimmed and replaced by digital silence, 20 ms (one
+# RTP frame) before the speech and 50 ms after, and peaks are normalised
+# to -3 dBFS. The short lead is for latency: a prompt's first frame is
+# silent and its second carries speech, so a caller hears the next prompt
+# one frame after it starts. hold_music is synthesised by sox alone.
 #
 # The prompt texts live below, one `render NAME "text"` line each: edit a
 # line and re-run this script (from anywhere) to re-render. Requires
@@ -14,7 +17,8 @@ set -euo pipefail
 readonly SPEED=155      # espeak-ng words per minute
 readonly PEAK_DB=-3     # speech peak level, dBFS
 readonly HOLD_DB=-20    # hold music peak level, dBFS
-readonly EDGE_S=0.05    # silence kept before and after speech, seconds
+readonly LEAD_S=0.02    # silence before speech, seconds (one 20 ms frame)
+readonly TAIL_S=0.05    # silence after speech, seconds
 readonly TRIM_DB=-45d   # level below which leading/trailing audio is silence
 
 for tool in espeak-ng sox; do
@@ -51,7 +55,7 @@ render() {
 	# silence/reverse/silence/reverse trims both ends; pad adds the margins.
 	to_8k "$tmp/speech.wav" "$tmp/trimmed.wav" \
 		silence 1 0.01 "$TRIM_DB" reverse silence 1 0.01 "$TRIM_DB" reverse
-	sox -D "$tmp/trimmed.wav" "$lang/$name.wav" norm "$PEAK_DB" pad "$EDGE_S" "$EDGE_S"
+	sox -D "$tmp/trimmed.wav" "$lang/$name.wav" norm "$PEAK_DB" pad "$LEAD_S" "$TAIL_S"
 	echo "$lang/$name.wav: $(soxi -D "$lang/$name.wav") s"
 }
 

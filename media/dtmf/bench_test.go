@@ -1,6 +1,7 @@
 package dtmf
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -24,6 +25,36 @@ func BenchmarkDetectorProcess(b *testing.B) {
 		if i++; i == frames {
 			i = 0
 		}
+	}
+}
+
+// BenchmarkDetectorProcessQuiet runs 20 ms frames of what the detector
+// hears between digits on most calls: digital silence (a softphone or the
+// load generator) and comfort noise at -65 dBm0 (a trunk).
+func BenchmarkDetectorProcessQuiet(b *testing.B) {
+	noise := make([]int16, 50*160)
+	addNoise(noise, dBm0ToAmplitude(-65)/math.Sqrt2, newRNG(5))
+	for _, bc := range []struct {
+		name string
+		s    []int16
+	}{
+		{"silence", make([]int16, 160)},
+		{"comfort-noise", noise},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			frames := len(bc.s) / 160
+			d := NewDetector()
+			dst := make([]byte, 0, 8)
+			i := 0
+			b.ReportAllocs()
+			b.SetBytes(160 * 2)
+			for b.Loop() {
+				dst = d.Process(dst[:0], bc.s[i*160:(i+1)*160])
+				if i++; i == frames {
+					i = 0
+				}
+			}
+		})
 	}
 }
 

@@ -41,21 +41,36 @@ const (
 // It ends after six windows without it: a 25 ms gap separates two presses
 // of one key, a 10 ms dropout does not. State is kept across Process
 // calls, so frames may have any length. The zero value is ready to use.
+//
+// A window whose energy is far below the quietest pair it accepts (about
+// -53 dBm0 mean power, 31 dB below Q.24's quietest pair; see
+// kernels.gate) is a miss without any tone analysis: silence and comfort
+// noise cost one multiply-add per sample. The gate never turns away a
+// window the analysis would accept, so digits are found exactly as
+// without it.
 type Detector struct {
-	// sub-block being accumulated
+	// sub-block being filled: its samples go to samp[head]. Its energy is
+	// summed exactly in integers (at most 34 * 2^30).
 	n      int
-	re, im [numTones]float64
-	energy float64
+	energy int64
 
-	// ring of the last three finished sub-blocks
+	// ring of the last three sub-blocks: their samples, energies and DFTs.
+	// A sub-block's DFT is computed only when a window that holds it
+	// passes the energy gate (dftOK), so silence costs one multiply-add
+	// per sample instead of sixteen.
+	samp   [subBlocks][hop]int16
 	sub    [subBlocks][numTones]complex128
 	subE   [subBlocks]float64
-	head   int // next slot to write, also the oldest
+	dftOK  [subBlocks]bool
+	head   int // slot being filled, also the oldest finished one
 	filled int
 
 	// last two windows (for the frequency check)
 	win, prev window
 	havePrev  bool
+
+	// gated counts windows the energy gate decided without a fit.
+	gated uint64
 
 	// digit state machine
 	cur    byte // key being held, 0 if none
@@ -83,7 +98,13 @@ func (d *Detector) Reset() {
 func (d *Detector) Process(dst []byte, samples []int16) []byte {
 	for len(samples) > 0 {
 		k := min(hop-d.n, len(samples))
-		d.accumulate(samples[:k])
+		in := samples[:k]
+		copy(d.samp[d.head][d.n:], in)
+		e := d.energy
+		for _, v := range in {
+			e += int64(v) * int64(v)
+		}
+		d.n, d.energy = d.n+k, e
 		samples = samples[k:]
 		if d.n < hop {
 			break
@@ -95,32 +116,30 @@ func (d *Detector) Process(dst []byte, samples []int16) []byte {
 	return dst
 }
 
-// accumulate adds samples to the current sub-block DFT. The caller keeps
-// d.n+len(s) <= hop.
-func (d *Detector) accumulate(s []int16) {
-	n, re, im, e := d.n, d.re, d.im, d.energy
-	for _, v := range s {
+// dft computes the DFT of sub-block i at the eight tone frequencies.
+func (d *Detector) dft(i int) {
+	var re, im [numTones]float64
+	for n, v := range &d.samp[i] {
 		x := float64(v)
 		c, sn := &kern.cos[n], &kern.sin[n]
 		for f := range numTones {
 			re[f] += x * c[f]
 			im[f] -= x * sn[f]
 		}
-		e += x * x
-		n++
 	}
-	d.n, d.re, d.im, d.energy = n, re, im, e
+	for f := range numTones {
+		d.sub[i][f] = complex(re[f], im[f])
+	}
+	d.dftOK[i] = true
 }
 
-// endSubBlock stores the finished sub-block, evaluates the window that ends
-// with it and runs the state machine.
+// endSubBlock closes the sub-block being filled, evaluates the window that
+// ends with it and runs the state machine.
 func (d *Detector) endSubBlock() (byte, bool) {
-	for f := range numTones {
-		d.sub[d.head][f] = complex(d.re[f], d.im[f])
-	}
-	d.subE[d.head] = d.energy
+	d.subE[d.head] = float64(d.energy)
+	d.dftOK[d.head] = false
 	d.head = (d.head + 1) % subBlocks
-	d.n, d.re, d.im, d.energy = 0, [numTones]float64{}, [numTones]float64{}, 0
+	d.n, d.energy = 0, 0
 	if d.filled < subBlocks {
 		d.filled++
 		if d.filled < subBlocks {
@@ -129,9 +148,24 @@ func (d *Detector) endSubBlock() (byte, bool) {
 	}
 
 	d.prev = d.win
-	oldest, mid, newest := d.head, (d.head+1)%subBlocks, (d.head+2)%subBlocks
 	w := &d.win
 	w.energy = d.subE[0] + d.subE[1] + d.subE[2]
+	if w.energy < kern.gate {
+		// Energy gate: no tone pair the fit could accept fits in this
+		// little energy (see kernels.gate), so this is a miss, decided
+		// without the DFT and the fit. The zero amplitudes make the next
+		// window skip its frequency check, as the fitted ones would.
+		*w = window{energy: w.energy}
+		d.havePrev = true
+		d.gated++
+		return d.step(0)
+	}
+	for i := range subBlocks {
+		if !d.dftOK[i] {
+			d.dft(i)
+		}
+	}
+	oldest, mid, newest := d.head, (d.head+1)%subBlocks, (d.head+2)%subBlocks
 	var x [numTones]complex128
 	for f := range numTones {
 		x[f] = d.sub[oldest][f] + d.sub[mid][f]*kern.rot1[f] + d.sub[newest][f]*kern.rot2[f]

@@ -66,6 +66,7 @@ type kernels struct {
 	rot2     [numTones]complex128   // e^{-i*w*2*hop}
 	maxAngle [numTones]float64      // allowed phase advance per hop
 	minPair  float64                // A_row^2+A_col^2 at minPairLevel
+	gate     float64                // window energy below which no key can show
 	// gram is the Gram matrix of the 16 basis functions cos(w_f*n) (index
 	// f) and sin(w_f*n) (index f+8), n = 0..windowLen-1, and inv its
 	// inverse; see window.fit.
@@ -93,5 +94,41 @@ func newKernels() *kernels {
 	k.minPair = a * a
 	k.gram = gramMatrix()
 	k.inv = invert(k.gram)
+	k.gate = gateEnergy(&k.inv, k.minPair)
 	return k
+}
+
+// gateMargin is how far (20 dB) the energy gate sits below the energy the
+// quietest acceptable tone pair must bring into a window.
+const gateMargin = 0.01
+
+// gateEnergy returns the window energy (sum of squared samples over
+// windowLen) below which a window is a miss without analysis.
+//
+// The fit is a least-squares projection, so a window of energy E has
+// coef^T*gram*coef <= E, hence every tone's power p_f <= E/lambda, where
+// lambda is the smallest eigenvalue of gram; lambda >= 1/||inv||_inf
+// (the largest row sum of |inv| bounds its spectral radius). A key needs
+// p_row+p_col >= minPair, so no window with E < minPair/||inv||_inf can
+// show one. The gate is gateMargin (20 dB) below that bound, which also
+// keeps the frequency check unchanged: a window after a gated one skips
+// it, since the gated window's p_f < minPair/100 is below a quarter of
+// the weakest tone of an accepted pair (minPair/(1+normalTwist)/4).
+//
+// In levels: minPair is a pair of -30 dBm0 mean power, the gate works out
+// at about -53 dBm0 mean power over the window (an RMS of 37 in 16-bit
+// samples). Q.24 (the AT&T limits this package follows) requires a
+// receiver to accept tones down to -25 dBm0 each, a pair of -22 dBm0
+// mean power: the gate is 31 dB below the quietest tone Q.24 requires,
+// and above digital silence and comfort noise at -60 dBm0 or less.
+func gateEnergy(inv *[numBasis][numBasis]float64, minPair float64) float64 {
+	var norm float64
+	for i := range inv {
+		var row float64
+		for _, v := range inv[i] {
+			row += math.Abs(v)
+		}
+		norm = max(norm, row)
+	}
+	return gateMargin * minPair / norm
 }

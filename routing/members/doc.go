@@ -43,7 +43,8 @@
 //     The dummy matches nothing. Tests prove the verification count; timing
 //     is deliberately not asserted in unit tests.
 //
-// Argon2id verifications are bounded to GOMAXPROCS at a time per directory
-// (each one allocates Argon2Params.MemoryKiB), and waiting for a slot
-// honours the context.
+// Argon2id verifications are bounded to GOMAXPROCS-1 at a time per
+// directory (at least one), so one P stays free for SIP and media while
+// verifications queue, and each one allocates Argon2Params.MemoryKiB;
+// waiting for a slot honours the context.
 package members

@@ -41,7 +41,7 @@ func newHasher(key []byte, p Argon2Params) (*hasher, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	h := &hasher{key: bytes.Clone(key), params: p, sem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
+	h := &hasher{key: bytes.Clone(key), params: p, sem: make(chan struct{}, hashSlots(runtime.GOMAXPROCS(0)))}
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
 		return nil, fmt.Errorf("dummy hash secret: %w", err)
@@ -54,6 +54,14 @@ func newHasher(key []byte, p Argon2Params) (*hasher, error) {
 	h.dummy = dummy
 	return h, nil
 }
+
+// hashSlots is how many argon2id runs may go at once with procs Ps: all
+// but one, and at least one. A verification holds its P for ~20 ms of
+// pure computation; with every P hashing, SIP and RTP goroutines wait
+// behind it, so one P is kept free for them. Verification throughput is
+// bounded by the cores either way; this trades one core's worth of it
+// (half, on two cores) for signalling and media latency under load.
+func hashSlots(procs int) int { return max(1, procs-1) }
 
 func (h *hasher) subject(memberID []byte) string { return SubjectOf(h.key, memberID) }
 

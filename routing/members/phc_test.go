@@ -2,6 +2,7 @@ package members
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -145,4 +146,21 @@ func TestHasherCopiesTheKey(t *testing.T) {
 	_, ok, err := s.Identify(context.Background(), []byte(maria.id), []byte(maria.dob))
 	require.NoError(t, err)
 	assert.True(t, ok, "wiping the caller's key does not break the directory")
+}
+
+func TestHashSlotsKeepOneProcFree(t *testing.T) {
+	tests := []struct {
+		procs, want int
+	}{
+		{1, 1}, // a single P must still hash
+		{2, 1},
+		{4, 3},
+		{16, 15},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, hashSlots(tt.procs), "GOMAXPROCS %d", tt.procs)
+	}
+	h, err := newHasher(testKey, testParams)
+	require.NoError(t, err)
+	assert.Equal(t, hashSlots(runtime.GOMAXPROCS(0)), cap(h.sem))
 }

@@ -29,9 +29,10 @@ const (
 	// sound, about -50 dBFS, as `callgate dial` uses.
 	DefaultAudioFloor = 100
 	// DefaultGapFrames of quiet must precede an onset. The bundled prompts
-	// open with 50 ms of digital silence (ivr/prompts/render.sh), so a new
-	// prompt always shows at least two quiet frames before its first sound.
-	DefaultGapFrames = 2
+	// open with 20 ms of digital silence (ivr/prompts/render.sh), so a new
+	// prompt always shows at least one quiet frame before its first sound,
+	// even when it follows a prompt that a digit cut off mid-word.
+	DefaultGapFrames = 1
 )
 
 // DefaultRTPPorts is the generator's own RTP range: clear of the server's
