@@ -261,7 +261,7 @@ func TestNoLeaksAfterCalls(t *testing.T) {
 		return nil
 	})
 	// sipgo keeps finished transactions for Timer J/K; allow a little slack
-	// but no per-call goroutine may remain (10 calls x 3 goroutines).
+	// but no per-call goroutine may remain (10 calls x 2 goroutines: the read loop and the handler).
 	checkFor(t, 3*time.Second, func() error {
 		if n := runtime.NumGoroutine(); n > base+5 {
 			return errors.New("goroutines grew: " + strconv.Itoa(base) + " -> " + strconv.Itoa(n))
