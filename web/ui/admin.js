@@ -4,17 +4,12 @@
 // flow source is ever parsed as markup here.
 "use strict";
 
-const $ = (id) => document.getElementById(id);
 const enc = encodeURIComponent;
 
-let me = null;        // GET /api/v1/auth/session
 let current = null;   // the flow on screen: {id, live, liveSource, draftSHA, draftSource, draftAuthor, draftSaved}
 let validateTimer = null;
 let validateSeq = 0;
 let badLines = new Set();
-let lastActivity = Date.now();
-let lastTouch = 0;
-let idleTimer = null;
 
 const newFlowTemplate = (id) => [
   "id: " + id,
@@ -32,30 +27,11 @@ const newFlowTemplate = (id) => [
   "",
 ].join("\n");
 
-async function api(method, path, body) {
-  const opts = { method, credentials: "same-origin", headers: {} };
-  if (body !== undefined) {
-    opts.headers["Content-Type"] = "application/json";
-    opts.body = JSON.stringify(body);
-  }
-  let res;
-  try {
-    res = await fetch(path, opts);
-  } catch (e) {
-    return { status: 0, data: { error: "the server cannot be reached" } };
-  }
-  let data = null;
-  if (res.status !== 204) {
-    try { data = await res.json(); } catch (e) { data = null; }
-  }
-  return { status: res.status, data };
-}
-
 // authOK sends the page back to sign-in or unlock when a call found the
 // session gone or locked, and reports whether r may be used.
 function authOK(r) {
   if (r.status === 401 || r.status === 423) {
-    start();
+    auth.handleAuthError(r.status);
     return false;
   }
   return true;
@@ -65,123 +41,36 @@ function errorText(r) {
   return (r.data && r.data.error) || ("HTTP " + r.status);
 }
 
-function show(section) {
-  for (const id of ["signin", "locked", "forbidden", "workspace"]) $(id).hidden = id !== section;
-  $("controls").hidden = section === "signin";
-}
-
 function when(iso) {
   return iso ? iso.replace("T", " ").replace(/\.\d+/, "").replace("Z", " UTC") : "";
 }
 
-async function start() {
-  const r = await api("GET", "/api/v1/auth/session");
-  if (r.status !== 200) {
-    me = null;
-    $("who").textContent = "";
-    show("signin");
-    return;
-  }
-  me = r.data;
-  $("who").textContent = me.username + " (" + me.role + ")";
-  if (me.locked) {
-    lockedView();
-    return;
-  }
-  if (me.role !== "admin") {
-    show("forbidden");
-    return;
-  }
-  show("workspace");
-  watchIdle();
-  const flows = await loadList();
-  if (!flows) return;
-  const wanted = decodeURIComponent(location.hash.slice(1));
-  const pick = flows.find((f) => f.id === wanted) || flows[0];
-  if (pick && (!current || current.id !== pick.id)) await select(pick.id);
-}
-
-// ---- sign-in, lock, sign-out -------------------------------------------
-
-$("signin-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  $("signin-error").textContent = "";
-  const body = { username: $("username").value, password: $("password").value };
-  if ($("totp").value) body.totp = $("totp").value;
-  const r = await api("POST", "/api/v1/auth/login", body);
-  $("password").value = "";
-  $("totp").value = "";
-  if (r.status === 200) {
-    await start();
-    return;
-  }
-  if (r.data && r.data.error === "totp required") {
-    $("totp-row").hidden = false;
-    $("signin-error").textContent = "Enter the code from your authenticator app and your password again.";
-    return;
-  }
-  $("signin-error").textContent = errorText(r);
-});
-
-$("unlock-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  $("unlock-error").textContent = "";
-  const body = { password: $("unlock-password").value };
-  if ($("unlock-totp").value) body.totp = $("unlock-totp").value;
-  const r = await api("POST", "/api/v1/auth/unlock", body);
-  $("unlock-password").value = "";
-  $("unlock-totp").value = "";
-  if (r.status === 204 || r.status === 401) {
-    lastActivity = Date.now();
-    await start();
-    return;
-  }
-  if (r.data && r.data.error === "totp required") $("unlock-totp-row").hidden = false;
-  $("unlock-error").textContent = errorText(r);
-});
-
-$("lock").addEventListener("click", async () => {
-  await api("POST", "/api/v1/auth/lock");
-  lockedView();
-});
-
-$("signout").addEventListener("click", async () => {
-  await api("POST", "/api/v1/auth/logout");
-  current = null;
-  $("flow").hidden = true;
-  $("flow-rows").replaceChildren();
-  $("source").value = "";
-  $("username").value = "";
-  await start();
-});
-
-function lockedView() {
-  if (idleTimer) { clearInterval(idleTimer); idleTimer = null; }
-  show("locked");
-}
-
-function watchIdle() {
-  lastActivity = Date.now();
-  if (idleTimer) clearInterval(idleTimer);
-  idleTimer = setInterval(async () => {
-    if (!me || !me.screen_lock_seconds) return;
-    if (Date.now() - lastActivity >= me.screen_lock_seconds * 1000) {
-      await api("POST", "/api/v1/auth/lock");
-      lockedView();
+// Sign-in, screen lock and sign-out are common.js's; the workspace is for
+// admins only (anyone else sees #forbidden), and leaving it takes the
+// flow off the page.
+const auth = setupAuth({
+  desk: "workspace",
+  others: ["forbidden"],
+  controlsOn: ["workspace", "forbidden", "locked"],
+  async enter(me) {
+    if (me.role !== "admin") {
+      auth.show("forbidden");
+      $("flow-rows").replaceChildren();
+      return;
     }
-  }, 1000);
-}
-
-function activity() {
-  lastActivity = Date.now();
-  if (me && !$("workspace").hidden && Date.now() - lastTouch > 20000) {
-    lastTouch = Date.now();
-    api("POST", "/api/v1/auth/touch").then(authOK);
-  }
-}
-for (const type of ["keydown", "pointerdown", "pointermove", "wheel"]) {
-  document.addEventListener(type, activity, { passive: true });
-}
+    const flows = await loadList();
+    if (!flows) return;
+    const wanted = decodeURIComponent(location.hash.slice(1));
+    const pick = flows.find((f) => f.id === wanted) || flows[0];
+    if (pick && (!current || current.id !== pick.id)) await select(pick.id);
+  },
+  leave() {
+    current = null;
+    $("flow").hidden = true;
+    $("flow-rows").replaceChildren();
+    $("source").value = "";
+  },
+});
 
 // ---- the flow list -----------------------------------------------------
 
@@ -589,4 +478,4 @@ function drawGraph() {
 
 $("graph-of").addEventListener("change", drawGraph);
 
-start();
+auth.start();

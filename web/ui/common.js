@@ -1,4 +1,4 @@
-// callgate pages: what the agent and ops pages share. The API helper, and
+// callgate pages: what the agent, ops and admin pages share. The API helper, and
 // the sign-in, screen lock and sign-out flow over the sections #signin,
 // #locked and #desk (with #who, #controls, #lock and #signout in the
 // header). Values reach the page through textContent only.
@@ -12,7 +12,12 @@ async function api(method, path, body) {
     opts.headers["Content-Type"] = "application/json";
     opts.body = JSON.stringify(body);
   }
-  const res = await fetch(path, opts);
+  let res;
+  try {
+    res = await fetch(path, opts);
+  } catch (e) {
+    return { status: 0, data: { error: "the server cannot be reached" } };
+  }
   let data = null;
   if (res.status !== 204) {
     try { data = await res.json(); } catch (e) { data = null; }
@@ -26,16 +31,22 @@ async function api(method, path, body) {
 //   leave()      the desk hides (locked, signed out, session over): stop
 //                work and take data off the page; may be called twice
 //   signedIn(me) optional: a sign-in just succeeded (before enter)
-// It returns { start, lockScreen, lockedView, handleAuthError }.
+// and, optionally, desk (the section shown when signed in; default
+// "desk"), others (more sections enter may show) and controlsOn (the
+// sections with the header controls; default the desk only).
+// It returns { start, lockScreen, lockedView, handleAuthError, show }.
 function setupAuth(page) {
   let me = null;
   let lastActivity = Date.now();
   let lastTouch = 0;
   let idleTimer = null;
+  const desk = page.desk || "desk";
+  const sections = ["signin", "locked", desk, ...(page.others || [])];
+  const controlsOn = page.controlsOn || [desk];
 
   function show(section) {
-    for (const id of ["signin", "locked", "desk"]) $(id).hidden = id !== section;
-    $("controls").hidden = section !== "desk";
+    for (const id of sections) $(id).hidden = id !== section;
+    $("controls").hidden = !controlsOn.includes(section);
   }
 
   async function start() {
@@ -53,7 +64,7 @@ function setupAuth(page) {
       lockedView();
       return;
     }
-    show("desk");
+    show(desk);
     watchIdle();
     page.enter(me);
   }
@@ -107,6 +118,7 @@ function setupAuth(page) {
   $("signout").addEventListener("click", async () => {
     page.leave();
     await api("POST", "/api/v1/auth/logout");
+    $("username").value = ""; // the next person signs in as themselves
     await start();
   });
 
@@ -139,7 +151,7 @@ function setupAuth(page) {
   function activity() {
     lastActivity = Date.now();
     // Tell the server at most every 20 s: its timers lock and log off too.
-    if (me && !$("desk").hidden && Date.now() - lastTouch > 20000) {
+    if (me && !$(desk).hidden && Date.now() - lastTouch > 20000) {
       lastTouch = Date.now();
       api("POST", "/api/v1/auth/touch").then((r) => handleAuthError(r.status));
     }
@@ -148,5 +160,5 @@ function setupAuth(page) {
     document.addEventListener(type, activity, { passive: true });
   }
 
-  return { start, lockScreen, lockedView, handleAuthError };
+  return { start, lockScreen, lockedView, handleAuthError, show };
 }
