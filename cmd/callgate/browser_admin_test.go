@@ -192,6 +192,7 @@ func TestBrowserAdminPage(t *testing.T) {
 	require.NoError(t, json.Unmarshal(polBody, &pol))
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`#flow-rows tr[data-flow="disclosure-policy"]`)),
+		chromedp.Poll[chromedp.Void](`document.getElementById('source').value.includes('\nrules:')`, chromedp.WithPollingTimeout(10*time.Second)),
 		chromedp.WaitVisible(chromedp.CSS(`#validity[data-valid="true"]`)),
 	))
 	assert.Equal(t, pol.Source, evalJS[string](t, ctx, `document.getElementById('source').value`), "the editor holds the live policy")
