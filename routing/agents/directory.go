@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/callgate/callgate/routing/internal/strictyaml"
 )
 
 // supportedVersion is the only format version ParseDirectory reads.
@@ -47,15 +49,15 @@ var (
 // roles, skills and contacts, never password hashes, TOTP secrets or
 // SIP digest secrets.
 func ParseDirectory(src []byte) ([]Agent, error) {
-	root, err := decodeRoot(src)
+	root, err := doc.DecodeRoot(src)
 	if err != nil {
 		return nil, err
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, errAt(root, ErrSyntax, "a directory is a mapping with version and agents, not %s", describe(root))
+		return nil, errAt(root, ErrSyntax, "a directory is a mapping with version and agents, not %s", strictyaml.Describe(root))
 	}
 	top := make(map[string]*yaml.Node, len(dirKeys))
-	if err := mapping(root, "the directory", dirKeys, func(key string, _, v *yaml.Node) error {
+	if err := doc.Mapping(root, "the directory", dirKeys, func(key string, _, v *yaml.Node) error {
 		top[key] = v
 		return nil
 	}); err != nil {
@@ -65,7 +67,7 @@ func ParseDirectory(src []byte) ([]Agent, error) {
 	if v == nil {
 		return nil, errAt(root, ErrMissingKey, "version is missing; write version: %d", supportedVersion)
 	}
-	n, err := integer(v, "version")
+	n, err := doc.Integer(v, "version")
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +78,7 @@ func ParseDirectory(src []byte) ([]Agent, error) {
 	if av == nil {
 		return nil, errAt(root, ErrMissingKey, "agents is missing; list the agents, or write agents: [] for none")
 	}
-	items, err := list(av, "agents")
+	items, err := doc.List(av, "agents")
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +90,7 @@ func ParseDirectory(src []byte) ([]Agent, error) {
 			return nil, err
 		}
 		if first, dup := seen[a.Username]; dup {
-			return nil, errAt(at, ErrDuplicate, "username %s is taken by the agent at %d:%d", quote(a.Username), first.Line, first.Column)
+			return nil, errAt(at, ErrDuplicate, "username %s is taken by the agent at %d:%d", strictyaml.Quote(a.Username), first.Line, first.Column)
 		}
 		seen[a.Username] = at
 		out = append(out, a)
@@ -100,7 +102,7 @@ func ParseDirectory(src []byte) ([]Agent, error) {
 func parseAgent(v *yaml.Node, n int) (Agent, *yaml.Node, error) {
 	what := "agent " + strconv.Itoa(n)
 	keys := make(map[string]*yaml.Node, len(agentKeys))
-	if err := mapping(v, what, agentKeys, func(key string, _, val *yaml.Node) error {
+	if err := doc.Mapping(v, what, agentKeys, func(key string, _, val *yaml.Node) error {
 		keys[key] = val
 		return nil
 	}); err != nil {
@@ -112,12 +114,12 @@ func parseAgent(v *yaml.Node, n int) (Agent, *yaml.Node, error) {
 		return Agent{}, nil, errAt(v, ErrMissingKey, "%s has no username", what)
 	}
 	var err error
-	if a.Username, err = scalar(uv, what+" username"); err != nil {
+	if a.Username, err = doc.Scalar(uv, what+" username"); err != nil {
 		return Agent{}, nil, err
 	}
 	if !isUsername(a.Username) {
 		return Agent{}, nil, errAt(uv, ErrInvalidUsername,
-			"%s: username %s must be 2 to 32 of a-z, 0-9, '.', '_' and '-', starting with a letter", what, quote(a.Username))
+			"%s: username %s must be 2 to 32 of a-z, 0-9, '.', '_' and '-', starting with a letter", what, strictyaml.Quote(a.Username))
 	}
 	what += " (" + a.Username + ")"
 	for _, key := range agentKeys[1:] { // in a fixed order, so errors are deterministic
@@ -132,7 +134,7 @@ func parseAgent(v *yaml.Node, n int) (Agent, *yaml.Node, error) {
 		case "skills":
 			a.Skills, err = parseSkills(val, what)
 		case "clinical":
-			a.Clinical, err = boolean(val, what+" clinical")
+			a.Clinical, err = doc.Boolean(val, what+" clinical")
 		case "password_hash":
 			err = parseHash(val, what, &a)
 		case "totp_secret":
@@ -156,19 +158,19 @@ func parseAgent(v *yaml.Node, n int) (Agent, *yaml.Node, error) {
 }
 
 func parseRole(v *yaml.Node, what string, a *Agent) error {
-	s, err := scalar(v, what+" role")
+	s, err := doc.Scalar(v, what+" role")
 	if err != nil {
 		return err
 	}
 	if !isRole(s) {
-		return errAt(v, ErrInvalidRole, "%s: unknown role %s; roles are %s%s", what, quote(s), strings.Join(Roles(), ", "), didYouMean(s, Roles()))
+		return errAt(v, ErrInvalidRole, "%s: unknown role %s; roles are %s%s", what, strictyaml.Quote(s), strings.Join(Roles(), ", "), didYouMean(s, Roles()))
 	}
 	a.Role = s
 	return nil
 }
 
 func parseSkills(v *yaml.Node, what string) ([]string, error) {
-	items, err := list(v, what+" skills")
+	items, err := doc.List(v, what+" skills")
 	if err != nil {
 		return nil, err
 	}
@@ -177,15 +179,15 @@ func parseSkills(v *yaml.Node, what string) ([]string, error) {
 	}
 	skills := make([]string, 0, len(items))
 	for _, item := range items {
-		s, err := scalar(item, "a skill of "+what)
+		s, err := doc.Scalar(item, "a skill of "+what)
 		if err != nil {
 			return nil, err
 		}
 		if !isSkill(s) {
-			return nil, errAt(item, ErrInvalidSkill, "%s: skill %s must be a-z, 0-9, '_' and '-', starting with a letter, at most %d", what, quote(s), maxNameLen)
+			return nil, errAt(item, ErrInvalidSkill, "%s: skill %s must be a-z, 0-9, '_' and '-', starting with a letter, at most %d", what, strictyaml.Quote(s), maxNameLen)
 		}
 		if slices.Contains(skills, s) {
-			return nil, errAt(item, ErrDuplicate, "%s has skill %s twice", what, quote(s))
+			return nil, errAt(item, ErrDuplicate, "%s has skill %s twice", what, strictyaml.Quote(s))
 		}
 		skills = append(skills, s)
 	}
@@ -230,12 +232,12 @@ func parseTOTP(v *yaml.Node, what string, a *Agent) error {
 }
 
 func parseContact(v *yaml.Node, what string, a *Agent) error {
-	s, err := scalar(v, what+" contact")
+	s, err := doc.Scalar(v, what+" contact")
 	if err != nil {
 		return err
 	}
 	if !isContact(s) {
-		return errAt(v, ErrInvalidContact, "%s: contact %s must be a sip: or sips: URI such as sip:alice@192.0.2.10:5060", what, quote(s))
+		return errAt(v, ErrInvalidContact, "%s: contact %s must be a sip: or sips: URI such as sip:alice@192.0.2.10:5060", what, strictyaml.Quote(s))
 	}
 	a.Contact = s
 	return nil
@@ -244,7 +246,7 @@ func parseContact(v *yaml.Node, what string, a *Agent) error {
 // parseHA1 reads a phone's SIP digest secret: 32 hex digits, the MD5 of
 // "username:realm:password" (RFC 2617 HA1).
 func parseHA1(v *yaml.Node, what string, a *Agent) error {
-	s, err := scalar(v, what+" sip_ha1")
+	s, err := doc.Scalar(v, what+" sip_ha1")
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/callgate/callgate/routing/internal/strictyaml"
 )
 
 // parseConditions reads the restrictions or flags mapping (kind
@@ -15,10 +17,10 @@ func (p *Policy) parseConditions(v *yaml.Node, kind string) (map[string]*conditi
 		return nil, nil, nil
 	}
 	byName := make(map[string]*condition, len(v.Content)/2)
-	if err := mapping(v, kind+"s", nil, func(name string, k, cv *yaml.Node) error {
+	if err := doc.Mapping(v, kind+"s", nil, func(name string, k, cv *yaml.Node) error {
 		if !isName(name) {
 			return errAt(k, ErrInvalidName, "%s name %s is not a name (a-z, 0-9, _ and -, starting with a letter, at most %d)",
-				kind, quote(name), maxNameLen)
+				kind, strictyaml.Quote(name), maxNameLen)
 		}
 		c, err := p.parseCondition(cv, kind, name)
 		if err != nil {
@@ -45,7 +47,7 @@ func (p *Policy) parseCondition(v *yaml.Node, kind, name string) (*condition, er
 		known, prefix = flagKeys, ReasonFlagPrefix
 	}
 	c := &condition{name: name, reason: prefix + name}
-	if err := mapping(v, what, known, func(key string, _, val *yaml.Node) error {
+	if err := doc.Mapping(v, what, known, func(key string, _, val *yaml.Node) error {
 		var err error
 		switch key {
 		case "deny_roles":
@@ -53,12 +55,12 @@ func (p *Policy) parseCondition(v *yaml.Node, kind, name string) (*condition, er
 		case "deny_fields":
 			c.denyFields, err = p.denyFields(val, what)
 		case "unverified":
-			c.unverified, err = boolean(val, "unverified of "+what)
+			c.unverified, err = doc.Boolean(val, "unverified of "+what)
 		default: // notice
 			var text string
-			if text, err = scalar(val, "notice of "+what); err == nil && (val.Tag != "!!str" || !isNotice(text)) {
+			if text, err = doc.Scalar(val, "notice of "+what); err == nil && (val.Tag != "!!str" || !isNotice(text)) {
 				err = errAt(val, ErrInvalidName, "notice of %s must be text on one line of at most %d bytes, not %s",
-					what, maxNoticeLen, describe(val))
+					what, maxNoticeLen, strictyaml.Describe(val))
 			}
 			c.notice = name + ": " + text
 		}
@@ -73,20 +75,20 @@ func (p *Policy) parseCondition(v *yaml.Node, kind, name string) (*condition, er
 }
 
 func denyRoles(v *yaml.Node, what string) (uint8, error) {
-	items, err := list(v, "deny_roles of "+what)
+	items, err := doc.List(v, "deny_roles of "+what)
 	if err != nil {
 		return 0, err
 	}
 	var set uint8
 	for _, item := range items {
-		s, err := scalar(item, "a role in deny_roles of "+what)
+		s, err := doc.Scalar(item, "a role in deny_roles of "+what)
 		if err != nil {
 			return 0, err
 		}
 		rl, ok := roleOf(s)
 		if !ok {
 			return 0, errAt(item, ErrUnknownRole, "unknown role %s in deny_roles of %s; roles are %s%s",
-				quote(s), what, strings.Join(allRoles, ", "), didYouMean(s, allRoles))
+				strictyaml.Quote(s), what, strings.Join(allRoles, ", "), didYouMean(s, allRoles))
 		}
 		if set&(1<<rl) != 0 {
 			return 0, errAt(item, ErrDuplicate, "role %s twice in deny_roles of %s", rl, what)
@@ -97,7 +99,7 @@ func denyRoles(v *yaml.Node, what string) (uint8, error) {
 }
 
 func (p *Policy) denyFields(v *yaml.Node, what string) (uint64, error) {
-	items, err := list(v, "deny_fields of "+what)
+	items, err := doc.List(v, "deny_fields of "+what)
 	if err != nil {
 		return 0, err
 	}
@@ -108,7 +110,7 @@ func (p *Policy) denyFields(v *yaml.Node, what string) (uint64, error) {
 			return 0, err
 		}
 		if set&(1<<bit) != 0 {
-			return 0, errAt(item, ErrDuplicate, "field %s twice in deny_fields of %s", quote(p.fields[bit]), what)
+			return 0, errAt(item, ErrDuplicate, "field %s twice in deny_fields of %s", strictyaml.Quote(p.fields[bit]), what)
 		}
 		set |= 1 << bit
 	}

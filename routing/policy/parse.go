@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/callgate/callgate/routing/internal/strictyaml"
 )
 
 // supportedVersion is the only format version Parse reads.
@@ -32,15 +34,15 @@ var (
 // *ParseError for the first problem found, at its line and column, and
 // wraps ErrInvalidPolicy and the problem's class.
 func Parse(src []byte) (*Policy, error) {
-	root, err := decodeRoot(src)
+	root, err := doc.DecodeRoot(src)
 	if err != nil {
 		return nil, err
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, errAt(root, ErrSyntax, "a policy is a mapping with version, fields and rules, not %s", describe(root))
+		return nil, errAt(root, ErrSyntax, "a policy is a mapping with version, fields and rules, not %s", strictyaml.Describe(root))
 	}
 	top := make(map[string]*yaml.Node, len(topKeys))
-	if err := mapping(root, "the policy", topKeys, func(key string, _, v *yaml.Node) error {
+	if err := doc.Mapping(root, "the policy", topKeys, func(key string, _, v *yaml.Node) error {
 		top[key] = v
 		return nil
 	}); err != nil {
@@ -73,7 +75,7 @@ func version(root, v *yaml.Node) (int, error) {
 	if v == nil {
 		return 0, errAt(root, ErrMissingKey, "version is missing; write version: %d", supportedVersion)
 	}
-	n, err := integer(v, "version")
+	n, err := doc.Integer(v, "version")
 	if err != nil {
 		return 0, err
 	}
@@ -88,7 +90,7 @@ func (p *Policy) parseFields(root, v *yaml.Node) error {
 	if v == nil {
 		return errAt(root, ErrMissingKey, "fields is missing; list the member fields the policy may grant")
 	}
-	items, err := list(v, "fields")
+	items, err := doc.List(v, "fields")
 	if err != nil {
 		return err
 	}
@@ -97,15 +99,15 @@ func (p *Policy) parseFields(root, v *yaml.Node) error {
 	}
 	p.index = make(map[string]int, len(items))
 	for i, item := range items {
-		name, err := scalar(item, "an entry of fields")
+		name, err := doc.Scalar(item, "an entry of fields")
 		if err != nil {
 			return err
 		}
 		if !isFieldName(name) {
-			return errAt(item, ErrInvalidName, "field %s in fields is not a field name (a-z, 0-9 and _, starting with a letter, at most %d)", quote(name), maxNameLen)
+			return errAt(item, ErrInvalidName, "field %s in fields is not a field name (a-z, 0-9 and _, starting with a letter, at most %d)", strictyaml.Quote(name), maxNameLen)
 		}
 		if first, dup := p.index[name]; dup {
-			return errAt(item, ErrDuplicate, "field %s is in fields twice (first at %d:%d)", quote(name), items[first].Line, items[first].Column)
+			return errAt(item, ErrDuplicate, "field %s is in fields twice (first at %d:%d)", strictyaml.Quote(name), items[first].Line, items[first].Column)
 		}
 		if i == MaxFields {
 			return errAt(item, ErrInvalidRule, "fields lists more than %d member fields", MaxFields)
@@ -127,7 +129,7 @@ func (p *Policy) parseSensitive(v *yaml.Node) error {
 	if v == nil {
 		return nil
 	}
-	items, err := list(v, "sensitive")
+	items, err := doc.List(v, "sensitive")
 	if err != nil {
 		return err
 	}
@@ -137,7 +139,7 @@ func (p *Policy) parseSensitive(v *yaml.Node) error {
 			return err
 		}
 		if p.sensitive&(1<<bit) != 0 {
-			return errAt(item, ErrDuplicate, "field %s is in sensitive twice", quote(p.fields[bit]))
+			return errAt(item, ErrDuplicate, "field %s is in sensitive twice", strictyaml.Quote(p.fields[bit]))
 		}
 		p.sensitive |= 1 << bit
 	}
@@ -146,13 +148,13 @@ func (p *Policy) parseSensitive(v *yaml.Node) error {
 
 // field resolves a member field name at v, for messages naming where.
 func (p *Policy) field(v *yaml.Node, where string) (int, error) {
-	name, err := scalar(v, "a field "+where)
+	name, err := doc.Scalar(v, "a field "+where)
 	if err != nil {
 		return 0, err
 	}
 	bit, ok := p.index[name]
 	if !ok {
-		return 0, errAt(v, ErrUnknownField, "unknown field %s %s%s", quote(name), where, didYouMean(name, p.fields))
+		return 0, errAt(v, ErrUnknownField, "unknown field %s %s%s", strictyaml.Quote(name), where, didYouMean(name, p.fields))
 	}
 	return bit, nil
 }
@@ -168,7 +170,7 @@ func (p *Policy) parseRules(root, v *yaml.Node) error {
 	if v == nil {
 		return errAt(root, ErrMissingKey, "rules is missing; a policy with no rules discloses nothing, so say so with rules: []")
 	}
-	items, err := list(v, "rules")
+	items, err := doc.List(v, "rules")
 	if err != nil {
 		return err
 	}
@@ -194,7 +196,7 @@ func (p *Policy) parseRule(v *yaml.Node, n int) (level, role, *rule, error) {
 	what := "rule " + strconv.Itoa(n)
 	keys := make(map[string]*yaml.Node, len(ruleKeys))
 	var inScopeKey *yaml.Node
-	if err := mapping(v, what, ruleKeys, func(key string, k, val *yaml.Node) error {
+	if err := doc.Mapping(v, what, ruleKeys, func(key string, k, val *yaml.Node) error {
 		keys[key] = val
 		if key == "in_scope" {
 			inScopeKey = k
@@ -216,7 +218,7 @@ func (p *Policy) parseRule(v *yaml.Node, n int) (level, role, *rule, error) {
 		if rl != roleRepresentative {
 			return 0, 0, nil, errAt(inScopeKey, ErrInvalidRule, "%s: in_scope applies only to role representative, not %s", what, rl)
 		}
-		if r.inScope, err = boolean(in, what+" in_scope"); err != nil {
+		if r.inScope, err = doc.Boolean(in, what+" in_scope"); err != nil {
 			return 0, 0, nil, err
 		}
 	}
@@ -229,10 +231,10 @@ func (p *Policy) parseRule(v *yaml.Node, n int) (level, role, *rule, error) {
 		return 0, 0, nil, errAt(v, ErrMissingKey, "%s has no purposes", what)
 	}
 	r.purposes = make(map[string]*grant, len(pv.Content)/2)
-	if err := mapping(pv, what+" purposes", nil, func(purpose string, k, val *yaml.Node) error {
+	if err := doc.Mapping(pv, what+" purposes", nil, func(purpose string, k, val *yaml.Node) error {
 		if !isName(purpose) {
 			return errAt(k, ErrInvalidName, "%s: purpose %s is not a purpose name (a-z, 0-9, _ and -, starting with a letter, at most %d)",
-				what, quote(purpose), maxNameLen)
+				what, strictyaml.Quote(purpose), maxNameLen)
 		}
 		g, err := p.parseGrant(val, what+" purpose "+purpose)
 		if err != nil {
@@ -256,7 +258,7 @@ func ruleLevel(rv, v *yaml.Node, what string) (level, error) {
 	if v == nil {
 		return 0, errAt(rv, ErrMissingKey, "%s has no level; give it level: partial or level: full", what)
 	}
-	s, err := scalar(v, what+" level")
+	s, err := doc.Scalar(v, what+" level")
 	if err != nil {
 		return 0, err
 	}
@@ -264,7 +266,7 @@ func ruleLevel(rv, v *yaml.Node, what string) (level, error) {
 	switch {
 	case !ok:
 		return 0, errAt(v, ErrUnknownLevel, "%s: unknown level %s; a rule is for level partial or full%s",
-			what, quote(s), didYouMean(s, levelsForHint))
+			what, strictyaml.Quote(s), didYouMean(s, levelsForHint))
 	case lv == levelNone:
 		return 0, errAt(v, ErrUnknownLevel, "%s: level none may grant nothing; an unverified caller is disclosed nothing", what)
 	}
@@ -275,7 +277,7 @@ func ruleRole(rv, v *yaml.Node, what string) (role, error) {
 	if v == nil {
 		return 0, errAt(rv, ErrMissingKey, "%s has no role; give it role: %s", what, strings.Join(ruleRoles, ", "))
 	}
-	s, err := scalar(v, what+" role")
+	s, err := doc.Scalar(v, what+" role")
 	if err != nil {
 		return 0, err
 	}
@@ -283,7 +285,7 @@ func ruleRole(rv, v *yaml.Node, what string) (role, error) {
 	switch {
 	case !ok:
 		return 0, errAt(v, ErrUnknownRole, "%s: unknown role %s; a rule is for role %s%s",
-			what, quote(s), strings.Join(ruleRoles, ", "), didYouMean(s, allRoles))
+			what, strictyaml.Quote(s), strings.Join(ruleRoles, ", "), didYouMean(s, allRoles))
 	case rl == roleUnknown:
 		return 0, errAt(v, ErrUnknownRole, "%s: role unknown may grant nothing; a caller whose role is not established is disclosed nothing", what)
 	}
@@ -293,7 +295,7 @@ func ruleRole(rv, v *yaml.Node, what string) (role, error) {
 // parseGrant reads the field list of one purpose: each entry is a field
 // name or {field: name, clinical: true}.
 func (p *Policy) parseGrant(v *yaml.Node, where string) (*grant, error) {
-	items, err := list(v, where)
+	items, err := doc.List(v, where)
 	if err != nil {
 		return nil, err
 	}
@@ -302,13 +304,13 @@ func (p *Policy) parseGrant(v *yaml.Node, where string) (*grant, error) {
 		fv, clinical := item, false
 		if item.Kind == yaml.MappingNode {
 			fv = nil
-			if err := mapping(item, "an entry of "+where, grantKeys, func(key string, _, val *yaml.Node) error {
+			if err := doc.Mapping(item, "an entry of "+where, grantKeys, func(key string, _, val *yaml.Node) error {
 				if key == "field" {
 					fv = val
 					return nil
 				}
 				var berr error
-				clinical, berr = boolean(val, "clinical in "+where)
+				clinical, berr = doc.Boolean(val, "clinical in "+where)
 				return berr
 			}); err != nil {
 				return nil, err
@@ -322,7 +324,7 @@ func (p *Policy) parseGrant(v *yaml.Node, where string) (*grant, error) {
 			return nil, err
 		}
 		if (g.base|g.clinical)&(1<<bit) != 0 {
-			return nil, errAt(fv, ErrDuplicate, "field %s twice in %s", quote(p.fields[bit]), where)
+			return nil, errAt(fv, ErrDuplicate, "field %s twice in %s", strictyaml.Quote(p.fields[bit]), where)
 		}
 		if clinical {
 			g.clinical |= 1 << bit

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"errors"
 	"fmt"
 
 	"gopkg.in/yaml.v3"
@@ -12,8 +11,14 @@ import (
 // MaxSourceSize is the largest policy source, in bytes, that Parse reads.
 const MaxSourceSize = 1 << 20
 
-// doc is the shared strict reader, worded for this package's documents.
-var doc = strictyaml.Doc{Name: "policy", Needs: "version, fields and rules", MaxSize: MaxSourceSize, Suggest: didYouMean} //nolint:gochecknoglobals // read-only
+// doc is the shared strict reader, worded for this package's documents
+// and returning its *ParseError.
+var doc = strictyaml.Doc{ //nolint:gochecknoglobals // read-only
+	Name: "policy", Needs: "version, fields and rules", MaxSize: MaxSourceSize, Suggest: didYouMean,
+	Wrap: func(e *strictyaml.Error) error {
+		return &ParseError{Line: e.Line, Column: e.Column, Msg: e.Msg, Class: classes[e.Class]}
+	},
+}
 
 // classes maps the shared problem classes to this package's sentinels.
 var classes = map[strictyaml.Class]error{ //nolint:gochecknoglobals // read-only
@@ -25,48 +30,3 @@ var classes = map[strictyaml.Class]error{ //nolint:gochecknoglobals // read-only
 func errAt(n *yaml.Node, class error, format string, args ...any) error {
 	return &ParseError{Line: max(n.Line, 1), Column: max(n.Column, 1), Msg: fmt.Sprintf(format, args...), Class: class}
 }
-
-// local turns a shared *strictyaml.Error into a *ParseError; other errors
-// (this package's own, from a mapping callback) pass unchanged.
-func local(err error) error {
-	var e *strictyaml.Error
-	if !errors.As(err, &e) {
-		return err
-	}
-	return &ParseError{Line: e.Line, Column: e.Column, Msg: e.Msg, Class: classes[e.Class]}
-}
-
-func decodeRoot(src []byte) (*yaml.Node, error) {
-	n, err := doc.DecodeRoot(src)
-	return n, local(err)
-}
-
-func mapping(m *yaml.Node, what string, known []string, fn func(key string, k, v *yaml.Node) error) error {
-	return local(doc.Mapping(m, what, known, fn))
-}
-
-func list(v *yaml.Node, what string) ([]*yaml.Node, error) {
-	items, err := strictyaml.List(v, what)
-	return items, local(err)
-}
-
-func scalar(v *yaml.Node, what string) (string, error) {
-	s, err := strictyaml.Scalar(v, what)
-	return s, local(err)
-}
-
-func boolean(v *yaml.Node, what string) (bool, error) {
-	b, err := strictyaml.Boolean(v, what)
-	return b, local(err)
-}
-
-func integer(v *yaml.Node, what string) (int, error) {
-	n, err := strictyaml.Integer(v, what)
-	return n, local(err)
-}
-
-func describe(v *yaml.Node) string { return strictyaml.Describe(v) }
-
-func isNull(v *yaml.Node) bool { return strictyaml.IsNull(v) }
-
-func quote(s string) string { return strictyaml.Quote(s) }

@@ -50,6 +50,43 @@ type Doc struct {
 	MaxSize int    // the largest source, in bytes
 	// Suggest returns " did you mean ...?" for an unknown key, or "".
 	Suggest func(word string, candidates []string) string
+	// Wrap turns a problem into the package's own error type (nil: the
+	// *Error itself).
+	Wrap func(e *Error) error
+}
+
+// wrap passes err through Wrap when it is one of this package's problems;
+// other errors (a Mapping callback's own) pass unchanged.
+func (d Doc) wrap(err error) error {
+	var e *Error
+	if d.Wrap == nil || !errors.As(err, &e) {
+		return err
+	}
+	return d.Wrap(e)
+}
+
+// List returns the items of sequence v.
+func (d Doc) List(v *yaml.Node, what string) ([]*yaml.Node, error) {
+	items, err := list(v, what)
+	return items, d.wrap(err)
+}
+
+// Scalar returns the text of a non-empty single value.
+func (d Doc) Scalar(v *yaml.Node, what string) (string, error) {
+	s, err := scalar(v, what)
+	return s, d.wrap(err)
+}
+
+// Boolean decodes true or false.
+func (d Doc) Boolean(v *yaml.Node, what string) (bool, error) {
+	b, err := boolean(v, what)
+	return b, d.wrap(err)
+}
+
+// Integer decodes a whole number.
+func (d Doc) Integer(v *yaml.Node, what string) (int, error) {
+	n, err := integer(v, what)
+	return n, d.wrap(err)
 }
 
 func (d Doc) suggest(word string, candidates []string) string {
@@ -62,6 +99,11 @@ func (d Doc) suggest(word string, candidates []string) string {
 // DecodeRoot returns the root node of the single YAML document in src,
 // refusing anchors and aliases anywhere in it.
 func (d Doc) DecodeRoot(src []byte) (*yaml.Node, error) {
+	n, err := d.decodeRoot(src)
+	return n, d.wrap(err)
+}
+
+func (d Doc) decodeRoot(src []byte) (*yaml.Node, error) {
 	top := &yaml.Node{Line: 1, Column: 1}
 	if len(src) > d.MaxSize {
 		return nil, At(top, Syntax, "the %s is %d bytes; at most %d", d.Name, len(src), d.MaxSize)
@@ -184,6 +226,10 @@ func Quote(s string) string {
 // names m in messages. When known is not nil, a key outside it is an
 // UnknownKey with a suggestion. Non-scalar and repeated keys are errors.
 func (d Doc) Mapping(m *yaml.Node, what string, known []string, fn func(key string, k, v *yaml.Node) error) error {
+	return d.wrap(d.mapping(m, what, known, fn))
+}
+
+func (d Doc) mapping(m *yaml.Node, what string, known []string, fn func(key string, k, v *yaml.Node) error) error {
 	if m.Kind != yaml.MappingNode {
 		return At(m, Syntax, "%s must be a mapping, not %s", what, Describe(m))
 	}
@@ -208,24 +254,24 @@ func (d Doc) Mapping(m *yaml.Node, what string, known []string, fn func(key stri
 	return nil
 }
 
-// List returns the items of sequence v.
-func List(v *yaml.Node, what string) ([]*yaml.Node, error) {
+// list returns the items of sequence v.
+func list(v *yaml.Node, what string) ([]*yaml.Node, error) {
 	if v.Kind != yaml.SequenceNode {
 		return nil, At(v, Syntax, "%s must be a list such as [a, b], not %s", what, Describe(v))
 	}
 	return v.Content, nil
 }
 
-// Scalar returns the text of a non-empty single value.
-func Scalar(v *yaml.Node, what string) (string, error) {
+// scalar returns the text of a non-empty single value.
+func scalar(v *yaml.Node, what string) (string, error) {
 	if v.Kind != yaml.ScalarNode || IsNull(v) || v.Value == "" {
 		return "", At(v, Syntax, "%s must be a single value, not %s", what, Describe(v))
 	}
 	return v.Value, nil
 }
 
-// Boolean decodes true or false.
-func Boolean(v *yaml.Node, what string) (bool, error) {
+// boolean decodes true or false.
+func boolean(v *yaml.Node, what string) (bool, error) {
 	var b bool
 	if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" || v.Decode(&b) != nil {
 		return false, At(v, Syntax, "%s must be true or false, not %s", what, Describe(v))
@@ -233,8 +279,8 @@ func Boolean(v *yaml.Node, what string) (bool, error) {
 	return b, nil
 }
 
-// Integer decodes a whole number.
-func Integer(v *yaml.Node, what string) (int, error) {
+// integer decodes a whole number.
+func integer(v *yaml.Node, what string) (int, error) {
 	var n int
 	if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Decode(&n) != nil {
 		return 0, At(v, Syntax, "%s must be a whole number, not %s", what, Describe(v))
