@@ -1,9 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"embed"
 	"io/fs"
 	"net/http"
+	"regexp"
+	"time"
 
 	"github.com/callgate/callgate/routing/agents"
 )
@@ -28,8 +31,10 @@ func (s *Server) pages(mux *http.ServeMux) {
 	static := http.FileServerFS(assets)
 	mux.Handle("GET /ui/", http.StripPrefix("/ui/", withCSP(static)))
 	page := func(file string) http.Handler {
+		body := assemble(assets, file)
 		return withCSP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			http.ServeFileFS(w, r, assets, file)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			http.ServeContent(w, r, file, time.Time{}, bytes.NewReader(body))
 		}))
 	}
 	mux.Handle("GET /agent", page("agent.html"))
@@ -42,6 +47,27 @@ func (s *Server) pages(mux *http.ServeMux) {
 			target = "/ops"
 		}
 		http.Redirect(w, r, target, http.StatusFound)
+	})
+}
+
+// includeMarker is the line a page puts where a shared part goes.
+var includeMarker = regexp.MustCompile(`(?m)^[ \t]*<!-- include: ([a-z.]+\.part\.html) -->\n`) //nolint:gochecknoglobals // read-only
+
+// assemble returns page file with each include marker replaced by the part
+// it names (the sign-in and lock sections every page shares). The pages
+// are embedded, so a missing part is a build mistake: it panics at start.
+func assemble(assets fs.FS, file string) []byte {
+	src, err := fs.ReadFile(assets, file)
+	if err != nil {
+		panic("web: page " + file + ": " + err.Error())
+	}
+	return includeMarker.ReplaceAllFunc(src, func(m []byte) []byte {
+		name := includeMarker.FindSubmatch(m)[1]
+		part, err := fs.ReadFile(assets, string(name))
+		if err != nil {
+			panic("web: page " + file + " includes " + string(name) + ": " + err.Error())
+		}
+		return part
 	})
 }
 

@@ -56,3 +56,14 @@ func TestOpsPageAndLanding(t *testing.T) {
 	f.h.ServeHTTP(rw, r)
 	assert.Equal(t, "/agent", rw.Header().Get("Location"), "an expired session is nobody")
 }
+
+func TestPagesIncludeTheSharedSignIn(t *testing.T) {
+	f := newFixture(t, Config{Demo: true}, nil)
+	for _, path := range []string{"/agent", "/ops", "/admin"} {
+		body := f.call(t, http.MethodGet, path, nil, "").Body.String()
+		assert.Contains(t, body, `<form id="signin-form"`, path)
+		assert.Contains(t, body, `<form id="unlock-form"`, path)
+		assert.NotContains(t, body, "include:", path)
+		assert.Equal(t, 1, strings.Count(body, `id="signin"`), path)
+	}
+}
