@@ -52,8 +52,8 @@ func (s *Session) popLive(dst []byte) bool {
 }
 
 // SetAudioSink sets (or with nil clears) a function that receives every
-// decoded frame this session receives, on its read goroutine. It must not
-// block or keep pcm.
+// decoded frame this session receives, on the goroutine that reads its
+// RTP. It must not block or keep pcm.
 func (s *Session) SetAudioSink(fn func(pcm []int16)) {
 	if fn == nil {
 		s.sink.Store(nil)

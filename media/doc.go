@@ -8,9 +8,11 @@
 //
 // Data path of one session:
 //
-//	caller ──RTP──▶ readLoop ─▶ jitter/loss stats ─▶ telephone-event? ─▶ dtmf.Receiver ─┐
-//	                        └▶ G.711 decode ─▶ dtmf.Detector (in-band) ──────────────────┼─▶ Digits()
-//	                        └▶ Sink (recording, level meters)                            │
+//	caller ──RTP──▶ RTP poller (one goroutine per pacer shard, epoll on its
+//	                sessions' RTP sockets; a read loop per session where epoll is missing)
+//	          handleRTP ─▶ jitter/loss stats ─▶ telephone-event? ─▶ dtmf.Receiver ───────┐
+//	                    └▶ G.711 decode ─▶ dtmf.Detector (in-band) ──────────────────────┼─▶ Digits()
+//	                    └▶ OnAudio / sink (recording, meters, the bridged leg)           │
 //	Pacer tick (every 20 ms, one goroutine per shard) ─▶ Session.tick ─▶ prompt/silence/ │
 //	                                                      RFC 4733 event ─▶ RTP ─▶ caller
 //	caller ──RTCP──▶ Engine's RTCP reader (one goroutine, epoll on every session's

@@ -6,10 +6,11 @@ import (
 )
 
 // Engine owns what all sessions share: the RTP port pool, the pacer and
-// the RTCP reader.
+// the RTP and RTCP readers.
 type Engine struct {
 	ports *PortAllocator
 	pacer *pacer
+	rtp   *rtpReader
 	rtcp  *rtcpReader
 	log   *slog.Logger
 }
@@ -40,7 +41,14 @@ func NewEngine(cfg EngineConfig) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{ports: pa, pacer: newPacer(cfg.PacerShards), rtcp: rr, log: log}, nil
+	pacer := newPacer(cfg.PacerShards)
+	rx, err := newRTPReader(len(pacer.shards), log)
+	if err != nil {
+		pacer.close()
+		rr.close()
+		return nil, err
+	}
+	return &Engine{ports: pa, pacer: pacer, rtp: rx, rtcp: rr, log: log}, nil
 }
 
 // Sessions is the number of sessions being paced now.
@@ -61,9 +69,10 @@ func (e *Engine) LateTicks() uint64 {
 // IP is the media address.
 func (e *Engine) IP() netip.Addr { return e.ports.IP() }
 
-// Close stops the pacer and the RTCP reader. Close every session first.
+// Close stops the pacer and the readers. Close every session first.
 func (e *Engine) Close() error {
 	e.pacer.close()
+	e.rtp.close()
 	e.rtcp.close()
 	return nil
 }

@@ -2,6 +2,7 @@ package media
 
 import (
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/callgate/callgate/media/dtmf"
@@ -13,103 +14,129 @@ import (
 // packet cannot steal the stream.
 const relatchAfter = 500 * time.Millisecond
 
-// readLoop receives RTP until the socket is closed.
-func (s *Session) readLoop() {
-	defer s.wg.Done()
-	var (
-		buf      [1500]byte
-		hdr      rtp.Header
-		pcm      [4 * FrameSamples]int16
-		found    []byte
-		rx4733   dtmf.Receiver
-		detector *dtmf.Detector
-		latched  netip.AddrPort
-		lastFrom time.Time
-		seen4733 bool
-		dtmfSSRC uint32
-	)
-	if s.cfg.InbandDTMF {
-		detector = dtmf.NewDetector()
-		found = make([]byte, 0, 4)
-	}
-	for {
-		n, from, err := s.rtp.ReadFromUDPAddrPort(buf[:])
-		if err != nil {
-			if isClosedErr(err) {
-				return
-			}
-			continue
-		}
-		now := time.Now()
-		hl, err := hdr.Unmarshal(buf[:n])
-		if err != nil || hdr.Version != 2 {
-			continue
-		}
-		// Symmetric RTP (RFC 4961): answer to where the peer sends from.
-		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
-		if from != latched && (!latched.IsValid() || now.Sub(lastFrom) > relatchAfter) {
-			latched = from
-			a := from
-			s.remote.Store(&a)
-			if s.remoteRTCP.Load() == nil || !s.remoteRTCP.Load().IsValid() {
-				r := netip.AddrPortFrom(from.Addr(), from.Port()+1)
-				s.remoteRTCP.Store(&r)
-			}
-		}
-		if from == latched {
-			lastFrom = now
-		}
-		s.lastRx.Store(now.UnixNano())
-		s.rxPackets.Add(1)
+// maxRTPPacket is the largest RTP datagram read; a larger one is truncated
+// and its payload is cut short (G.711 never comes near it).
+const maxRTPPacket = 1500
 
-		payload := buf[hl:n]
-		if hdr.Padding && len(payload) > 0 {
-			pad := int(payload[len(payload)-1])
-			if pad > len(payload) {
-				continue
-			}
-			payload = payload[:len(payload)-pad]
+// rxState is a session's receive state. It is owned by whichever goroutine
+// reads the session's RTP socket (the engine's RTP reader, or the
+// session's own read loop where epoll is missing), under mu: mu is held
+// while one packet is handled, so Close can wait for a packet in flight.
+type rxState struct {
+	mu       sync.Mutex
+	hdr      rtp.Header
+	rx4733   dtmf.Receiver
+	detector *dtmf.Detector
+	found    []byte
+	latched  netip.AddrPort
+	lastFrom int64 // unix nanoseconds of the last packet from latched
+	seen4733 bool
+	closed   bool // no packet is handled after Close
+	dtmfSSRC uint32
+}
+
+// rxScratch is the per-reader memory for handling packets: one per reading
+// goroutine, shared by every session that goroutine serves.
+type rxScratch struct {
+	buf [maxRTPPacket]byte
+	pcm [4 * FrameSamples]int16
+}
+
+func (r *rxState) init(cfg Config) {
+	if cfg.InbandDTMF {
+		r.detector = dtmf.NewDetector()
+		r.found = make([]byte, 0, 4)
+	}
+}
+
+// stopRx waits for a packet being handled to finish and makes sure no
+// other is: after it returns no callback of s (OnAudio, sink, digits)
+// runs again.
+func (s *Session) stopRx() {
+	s.rxs.mu.Lock()
+	s.rxs.closed = true
+	s.rxs.mu.Unlock()
+}
+
+// handleRTP handles one received datagram pkt from `from`, arrived at now.
+// pcm is scratch for the decoded frame.
+func (s *Session) handleRTP(pkt []byte, from netip.AddrPort, now time.Time, pcm *[4 * FrameSamples]int16) {
+	r := &s.rxs
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return
+	}
+	hl, err := r.hdr.Unmarshal(pkt)
+	if err != nil || r.hdr.Version != 2 {
+		return
+	}
+	hdr := &r.hdr
+	nowNs := now.UnixNano()
+	// Symmetric RTP (RFC 4961): answer to where the peer sends from.
+	from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
+	if from != r.latched && (!r.latched.IsValid() || nowNs-r.lastFrom > int64(relatchAfter)) {
+		r.latched = from
+		a := from
+		s.remote.Store(&a)
+		if s.remoteRTCP.Load() == nil || !s.remoteRTCP.Load().IsValid() {
+			b := netip.AddrPortFrom(from.Addr(), from.Port()+1)
+			s.remoteRTCP.Store(&b)
 		}
-		switch {
-		case s.cfg.DTMFPayloadType != 0 && hdr.PayloadType == s.cfg.DTMFPayloadType:
-			// Some senders put events on their own SSRC; a new event
-			// stream starts a new receiver, interleaved audio does not.
-			if hdr.SSRC != dtmfSSRC {
-				dtmfSSRC = hdr.SSRC
-				rx4733.Reset()
+	}
+	if from == r.latched {
+		r.lastFrom = nowNs
+	}
+	s.lastRx.Store(nowNs)
+	s.rxPackets.Add(1)
+
+	payload := pkt[hl:]
+	if hdr.Padding && len(payload) > 0 {
+		pad := int(payload[len(payload)-1])
+		if pad > len(payload) {
+			return
+		}
+		payload = payload[:len(payload)-pad]
+	}
+	switch {
+	case s.cfg.DTMFPayloadType != 0 && hdr.PayloadType == s.cfg.DTMFPayloadType:
+		// Some senders put events on their own SSRC; a new event
+		// stream starts a new receiver, interleaved audio does not.
+		if hdr.SSRC != r.dtmfSSRC {
+			r.dtmfSSRC = hdr.SSRC
+			r.rx4733.Reset()
+		}
+		s.statsMu.Lock()
+		if hdr.SSRC == s.rxSSRC {
+			s.rx.UpdateSeq(hdr.SequenceNumber)
+		}
+		s.statsMu.Unlock()
+		key, ok, err := r.rx4733.Push(hdr.Timestamp, payload)
+		if err == nil && ok {
+			r.seen4733 = true
+			s.digits.Push(dtmf.Digit{Key: key, Source: dtmf.SourceRFC4733})
+		}
+	case hdr.PayloadType == PCMU.PayloadType() || hdr.PayloadType == PCMA.PayloadType():
+		s.statsMu.Lock()
+		if hdr.SSRC != s.rxSSRC {
+			s.rxSSRC = hdr.SSRC
+			s.rx = RxStats{}
+		}
+		s.rx.Update(hdr.SequenceNumber, hdr.Timestamp, nowNs/(int64(time.Second)/SampleRate))
+		s.statsMu.Unlock()
+		codec := Codec(hdr.PayloadType)
+		m := codec.Decode(pcm[:], payload)
+		if r.detector != nil && !r.seen4733 {
+			r.found = r.detector.Process(r.found[:0], pcm[:m])
+			for _, k := range r.found {
+				s.digits.Push(dtmf.Digit{Key: k, Source: dtmf.SourceInband})
 			}
-			s.statsMu.Lock()
-			if hdr.SSRC == s.rxSSRC {
-				s.rx.UpdateSeq(hdr.SequenceNumber)
-			}
-			s.statsMu.Unlock()
-			key, ok, err := rx4733.Push(hdr.Timestamp, payload)
-			if err == nil && ok {
-				seen4733 = true
-				s.digits.Push(dtmf.Digit{Key: key, Source: dtmf.SourceRFC4733})
-			}
-		case hdr.PayloadType == PCMU.PayloadType() || hdr.PayloadType == PCMA.PayloadType():
-			s.statsMu.Lock()
-			if hdr.SSRC != s.rxSSRC {
-				s.rxSSRC = hdr.SSRC
-				s.rx = RxStats{}
-			}
-			s.rx.Update(hdr.SequenceNumber, hdr.Timestamp, now.UnixNano()/(int64(time.Second)/SampleRate))
-			s.statsMu.Unlock()
-			codec := Codec(hdr.PayloadType)
-			m := codec.Decode(pcm[:], payload)
-			if detector != nil && !seen4733 {
-				found = detector.Process(found[:0], pcm[:m])
-				for _, k := range found {
-					s.digits.Push(dtmf.Digit{Key: k, Source: dtmf.SourceInband})
-				}
-			}
-			if s.cfg.OnAudio != nil {
-				s.cfg.OnAudio(pcm[:m], now)
-			}
-			if fn := s.sink.Load(); fn != nil {
-				(*fn)(pcm[:m])
-			}
+		}
+		if s.cfg.OnAudio != nil {
+			s.cfg.OnAudio(pcm[:m], now)
+		}
+		if fn := s.sink.Load(); fn != nil {
+			(*fn)(pcm[:m])
 		}
 	}
 }

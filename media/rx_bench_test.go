@@ -1,11 +1,12 @@
 package media
 
 import (
+	"encoding/binary"
 	"math"
+	"net/netip"
 	"testing"
 	"time"
 
-	"github.com/callgate/callgate/media/dtmf"
 	"github.com/pion/rtp"
 )
 
@@ -21,12 +22,12 @@ func BenchmarkRxStatsUpdate(b *testing.B) {
 	}
 }
 
-// BenchmarkReceiveFrame is the per-packet work of Session.readLoop after
-// the read syscall for a server leg (in-band DTMF detection on, as every
-// inbound call has until an RFC 4733 event arrives): RTP header parse,
-// loss and jitter, μ-law decode and the Goertzel detector on the 20 ms
-// frame. It mirrors readLoop's steps; the syscall itself is in
-// BenchmarkTickSend's order of magnitude.
+// BenchmarkReceiveFrame is the per-packet work after the read syscall
+// (Session.handleRTP) for a server leg with in-band DTMF detection on, as
+// every inbound call has until an RFC 4733 event arrives: RTP header
+// parse, symmetric-RTP latch, loss and jitter, μ-law decode and the
+// Goertzel detector on the 20 ms frame of a tone (the energy gate lets it
+// through). The syscall is in BenchmarkTickSend's order of magnitude.
 func BenchmarkReceiveFrame(b *testing.B) {
 	const frames = 50
 	pkts := make([][]byte, frames)
@@ -44,25 +45,31 @@ func BenchmarkReceiveFrame(b *testing.B) {
 		}
 		pkts[f] = p
 	}
-	var (
-		hdr   rtp.Header
-		rx    RxStats
-		out   [4 * FrameSamples]int16
-		found = make([]byte, 0, 4)
-	)
-	det := dtmf.NewDetector()
+	e, err := NewEngine(EngineConfig{IP: loopback})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = e.Close() }()
+	s, err := e.NewSession(Config{Codec: PCMU, DTMFPayloadType: 101, InbandDTMF: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = s.Close() }()
+	from := netip.MustParseAddrPort("127.0.0.1:40000")
+	sc := new(rxScratch)
+	now := time.Now()
 	i := 0
 	b.ReportAllocs()
 	b.SetBytes(FrameSamples)
 	for b.Loop() {
-		buf := pkts[i%frames]
-		hl, err := hdr.Unmarshal(buf)
-		if err != nil {
-			b.Fatal(err)
-		}
-		rx.Update(hdr.SequenceNumber+uint16(i/frames*frames), hdr.Timestamp, time.Duration(i*20).Microseconds())
-		m := Codec(hdr.PayloadType).Decode(out[:], buf[hl:])
-		found = det.Process(found[:0], out[:m])
+		pkt := pkts[i%frames]
+		binary.BigEndian.PutUint16(pkt[2:], uint16(i))
+		binary.BigEndian.PutUint32(pkt[4:], uint32(i*FrameSamples))
+		now = now.Add(frame)
+		s.handleRTP(pkt, from, now, &sc.pcm)
 		i++
+	}
+	if got := s.Stats().RxPackets; got != uint64(i) {
+		b.Fatalf("handled %d of %d packets", got, i)
 	}
 }

@@ -34,7 +34,8 @@ type Config struct {
 	// arrives, so a gateway that sends both is not heard twice.
 	InbandDTMF bool
 	// OnAudio, when set, receives every decoded 20 ms frame and its arrival
-	// time, on the session's read goroutine. It must not block or keep pcm.
+	// time, on the goroutine that reads the session's RTP (shared with
+	// other sessions). It must not block, keep pcm, or close the session.
 	OnAudio func(pcm []int16, at time.Time)
 	// Logger for this session (carry call_id in it).
 	Logger *slog.Logger
@@ -76,7 +77,9 @@ type Session struct {
 	rxSSRC  uint32
 	peerRR  PeerReport
 
-	rtcpReg   rtcpReg // set by rtcpReader.add under lifeMu
+	rxs       rxState
+	rtpReg    pollReg // set by rtpReader.add under lifeMu
+	rtcpReg   pollReg // set by rtcpReader.add under lifeMu
 	shard     *shard  // set by pacer.add under lifeMu
 	lifeMu    sync.Mutex
 	started   atomic.Bool
@@ -136,6 +139,7 @@ func (e *Engine) NewSession(cfg Config) (*Session, error) {
 	}
 	s.ssrc = rand.Uint32()
 	s.tx.init(cfg, s.ssrc)
+	s.rxs.init(cfg)
 	s.lastRx.Store(time.Now().UnixNano())
 	s.sending.Store(true)
 	s.SetRemote(cfg.Remote, cfg.RemoteRTCP)
@@ -193,8 +197,7 @@ func (s *Session) Start() {
 		return
 	}
 	s.lastRx.Store(time.Now().UnixNano())
-	s.wg.Add(1)
-	go s.readLoop()
+	s.eng.rtp.add(s)
 	s.eng.rtcp.add(s)
 	s.eng.pacer.add(s)
 }
@@ -212,9 +215,11 @@ func (s *Session) Close() error {
 		s.closing = true
 		if s.started.Load() {
 			s.eng.pacer.remove(s)
+			s.eng.rtp.remove(s)
 			s.eng.rtcp.remove(s)
 		}
 		s.lifeMu.Unlock()
+		s.stopRx()
 		close(s.closed)
 		_ = s.rtp.Close()
 		_ = s.rtcp.Close()
