@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"os"
 	"sync"
 	"syscall"
 	"time"
@@ -17,11 +18,20 @@ import (
 )
 
 // poller serves many sessions' sockets of one kind (RTP or RTCP) from one
-// goroutine: it waits in epoll_wait on all of them at once and calls ready
-// for a socket only when it has a datagram. A goroutine and a read buffer
+// goroutine: it asks an epoll instance of its own which of them have a
+// datagram and calls ready for those only. A goroutine and a read buffer
 // per socket, parked in a read almost all the time, cost a stack, a
-// buffer and a scheduler wake-up per packet; a poller costs one
-// epoll_wait per batch of ready sockets and one recvfrom per datagram.
+// buffer, a scheduler wake-up and a second, failing recvfrom per packet;
+// a poller costs one wake-up per batch of ready sockets and one recvfrom
+// per datagram.
+//
+// The poller's goroutine never blocks in a system call: its epoll
+// descriptor is itself registered with the Go runtime's network poller
+// (an epoll descriptor is readable while it has events), so the goroutine
+// parks like any network read and the runtime wakes it, in the same
+// epoll_wait it makes for every other socket, when one of the poller's
+// sockets has a datagram. It then drains the poller's epoll with
+// non-blocking epoll_wait calls until one returns nothing.
 //
 // The sockets stay *net.UDPConn (the pacer sends on them); reads go
 // through syscall.RawConn.Read, which holds the descriptor open while a
@@ -31,13 +41,13 @@ import (
 // the poller looks the key up, so an event for a session that has just
 // been removed finds nothing.
 //
-// Epoll is level-triggered: ready reads at most a few datagrams and a
-// socket with more waiting is reported again, so a flood on one socket
-// cannot starve the others.
+// The sockets are level-triggered: ready reads at most a few datagrams
+// and a socket with more waiting is reported again, so a flood on one
+// socket cannot starve the others.
 type poller struct {
 	what  string // "rtp" or "rtcp", for logs
+	ep    *os.File // the epoll descriptor, registered with the runtime poller
 	epfd  int
-	wake  int // eventfd: written by close to stop run
 	log   *slog.Logger
 	done  chan struct{}
 	ready func(s *Session, raw syscall.RawConn)
@@ -61,53 +71,58 @@ type pollReg struct {
 	key uint32 // 0: not registered
 }
 
-// wakeKey marks the eventfd's events; socket keys are never 0.
-const wakeKey = 0
-
 func newPoller(what string, log *slog.Logger, ready func(*Session, syscall.RawConn)) (*poller, error) {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		return nil, fmt.Errorf("media: %s reader: epoll_create1: %w", what, err)
 	}
-	wake, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	// Non-blocking, so that os.NewFile hands it to the runtime poller.
+	if err := unix.SetNonblock(epfd, true); err != nil {
+		_ = unix.Close(epfd)
+		return nil, fmt.Errorf("media: %s reader: %w", what, err)
+	}
+	ep := os.NewFile(uintptr(epfd), what+"-epoll")
+	raw, err := ep.SyscallConn()
 	if err != nil {
-		_ = unix.Close(epfd)
-		return nil, fmt.Errorf("media: %s reader: eventfd: %w", what, err)
+		_ = ep.Close()
+		return nil, fmt.Errorf("media: %s reader: %w", what, err)
 	}
-	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wake, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: wakeKey}); err != nil {
-		_ = unix.Close(wake)
-		_ = unix.Close(epfd)
-		return nil, fmt.Errorf("media: %s reader: epoll_ctl eventfd: %w", what, err)
-	}
-	p := &poller{what: what, epfd: epfd, wake: wake, log: log, done: make(chan struct{}), ready: ready, regs: make(map[uint32]pollEntry)}
-	go p.run()
+	p := &poller{what: what, ep: ep, epfd: epfd, log: log, done: make(chan struct{}), ready: ready, regs: make(map[uint32]pollEntry)}
+	go p.run(raw)
 	return p, nil
 }
 
-func (p *poller) run() {
+func (p *poller) run(raw syscall.RawConn) {
 	defer close(p.done)
-	var events [128]unix.EpollEvent
-	for {
-		n, err := unix.EpollWait(p.epfd, events[:], -1)
-		if err != nil {
+	var (
+		events  [128]unix.EpollEvent
+		waitErr error
+	)
+	err := raw.Read(func(uintptr) bool {
+		for {
+			n, err := unix.EpollWait(p.epfd, events[:], 0)
 			if errors.Is(err, unix.EINTR) {
 				continue
 			}
-			p.log.Error(p.what+" reader stopped: no more "+p.what+" is received", "err", err)
-			return
-		}
-		for _, ev := range events[:n] {
-			key := uint32(ev.Fd)
-			if key == wakeKey {
-				return
+			if err != nil {
+				waitErr = err
+				return true // stop
 			}
-			p.mu.Lock()
-			e := p.regs[key]
-			p.mu.Unlock()
-			if e.s != nil {
-				p.ready(e.s, e.raw)
+			if n == 0 {
+				return false // park until the runtime poller sees an event
+			}
+			for _, ev := range events[:n] {
+				p.mu.Lock()
+				e := p.regs[uint32(ev.Fd)]
+				p.mu.Unlock()
+				if e.s != nil {
+					p.ready(e.s, e.raw)
+				}
 			}
 		}
+	})
+	if err = errors.Join(err, waitErr); err != nil && !errors.Is(err, os.ErrClosed) {
+		p.log.Error(p.what+" reader stopped: no more "+p.what+" is received", "err", err)
 	}
 }
 
@@ -124,7 +139,7 @@ func (p *poller) add(s *Session, c *net.UDPConn) pollReg {
 	if p.closed {
 		return pollReg{}
 	}
-	for p.next++; p.next == wakeKey || p.regs[p.next].s != nil; p.next++ {
+	for p.next++; p.next == 0 || p.regs[p.next].s != nil; p.next++ {
 	}
 	key := p.next
 	var ctlErr error
@@ -173,12 +188,10 @@ func (p *poller) close() {
 	}
 	p.closed = true
 	p.mu.Unlock()
-	one := [8]byte{1}
-	if _, err := unix.Write(p.wake, one[:]); err == nil {
-		<-p.done
-	}
-	_ = unix.Close(p.wake)
-	_ = unix.Close(p.epfd)
+	// Closing the file wakes the parked read with ErrClosed (and waits
+	// for a drain in progress to return).
+	_ = p.ep.Close()
+	<-p.done
 }
 
 // rtcpReader receives the RTCP of every session of an Engine on one
