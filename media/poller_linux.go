@@ -45,7 +45,7 @@ import (
 // and a socket with more waiting is reported again, so a flood on one
 // socket cannot starve the others.
 type poller struct {
-	what  string // "rtp" or "rtcp", for logs
+	what  string   // "rtp" or "rtcp", for logs
 	ep    *os.File // the epoll descriptor, registered with the runtime poller
 	epfd  int
 	log   *slog.Logger
