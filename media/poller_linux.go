@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -119,6 +120,10 @@ func (p *poller) run(raw syscall.RawConn) {
 					p.ready(e.s, e.raw)
 				}
 			}
+			// Let the pacer run between batches: under load the drain
+			// may not come up empty for a while, and a due pacer tick
+			// must not wait for it (timers run when a P schedules).
+			runtime.Gosched()
 		}
 	})
 	if err = errors.Join(err, waitErr); err != nil && !errors.Is(err, os.ErrClosed) {
