@@ -70,6 +70,10 @@ type Config struct {
 	Log LogConfig `yaml:"log"`
 	// Twilio: Verify for one-time codes, and the Voice front door.
 	Twilio TwilioConfig `yaml:"twilio"`
+	// PprofAddr, set only by --pprof-addr, serves Go's /debug/pprof
+	// profiles on a loopback HOST:PORT of its own (never on the public
+	// HTTP listener). Empty: off.
+	PprofAddr string `yaml:"-"`
 	// DrainTimeout is how long SIGTERM waits for calls to finish.
 	DrainTimeout time.Duration `yaml:"drain_timeout"`
 
@@ -299,6 +303,11 @@ func (c *Config) Validate() error {
 	}
 	if _, err := netip.ParseAddrPort(c.SIP.Addr); err != nil {
 		bad("sip.addr", "%q is not HOST:PORT with an IP host", c.SIP.Addr)
+	}
+	if c.PprofAddr != "" {
+		if ap, err := netip.ParseAddrPort(c.PprofAddr); err != nil || !ap.Addr().IsLoopback() {
+			bad("--pprof-addr", "%q is not a loopback HOST:PORT (profiles are served on loopback only)", c.PprofAddr)
+		}
 	}
 	if c.SIP.MaxCalls < 0 {
 		bad("sip.max_calls", "must be >= 0, got %d", c.SIP.MaxCalls)

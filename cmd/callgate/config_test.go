@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,4 +155,31 @@ func TestPolicyFile(t *testing.T) {
 	_, err = loadServeConfig([]string{"--config", cfgPath}, noEnv)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "policy.file", "outside demo mode the policy must be named")
+}
+
+func TestPprofAddrLoopbackOnly(t *testing.T) {
+	cfg, err := loadServeConfig([]string{"--pprof-addr", "127.0.0.1:6060"}, noEnv)
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1:6060", cfg.PprofAddr)
+	for _, bad := range []string{"0.0.0.0:6060", "192.0.2.1:6060", "localhost:6060", "6060"} {
+		_, err := loadServeConfig([]string{"--pprof-addr", bad}, noEnv)
+		require.Error(t, err, bad)
+		assert.Contains(t, err.Error(), "--pprof-addr", bad)
+	}
+	cfg, err = loadServeConfig(nil, noEnv)
+	require.NoError(t, err)
+	assert.Empty(t, cfg.PprofAddr, "off unless asked for")
+}
+
+func TestServePprofServesProfiles(t *testing.T) {
+	addr, stop, err := servePprof(t.Context(), "127.0.0.1:0", slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	t.Cleanup(stop)
+	resp, err := http.Get("http://" + addr + "/debug/pprof/allocs?debug=1")
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(body), "heap profile:", "an allocation profile")
 }

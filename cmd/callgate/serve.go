@@ -53,6 +53,7 @@ type serveOptions struct {
 	logLevel  string
 	logFormat string
 	ledger    string
+	pprofAddr string
 }
 
 func serveFlags(o *serveOptions) *flag.FlagSet {
@@ -65,6 +66,7 @@ func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs.StringVar(&o.logLevel, "log-level", "", "debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "", "text or json")
 	fs.StringVar(&o.ledger, "ledger", "", "audit ledger file (default callgate-ledger.jsonl)")
+	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve Go's /debug/pprof profiles on this loopback HOST:PORT (default off)")
 	return fs
 }
 
@@ -112,6 +114,7 @@ func loadServeConfig(args []string, lookup func(string) (string, bool)) (Config,
 	if set["ledger"] {
 		cfg.Audit.Ledger = o.ledger
 	}
+	cfg.PprofAddr = o.pprofAddr
 	cfg.Twilio.applyEnv(lookup)
 	if err := cfg.Validate(); err != nil {
 		return cfg, err
@@ -131,6 +134,13 @@ func cmdServe(args []string) error {
 	app, err := build(ctx, cfg, log)
 	if err != nil {
 		return err
+	}
+	if cfg.PprofAddr != "" {
+		_, stop, err := servePprof(ctx, cfg.PprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGTERM, os.Interrupt)
