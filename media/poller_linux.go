@@ -211,18 +211,26 @@ const rtcpBatch = 8
 const maxRTCPPacket = 1500
 
 func newRTCPReader(log *slog.Logger) (*rtcpReader, error) {
-	buf := make([]byte, maxRTCPPacket) // used only on the poller's goroutine
-	p, err := newPoller("rtcp", log, func(s *Session, raw syscall.RawConn) {
-		_ = raw.Read(func(fd uintptr) bool {
-			for range rtcpBatch {
-				n, err := unix.Read(int(fd), buf)
-				if err != nil {
-					break
-				}
-				s.handleRTCP(buf[:n])
+	// Used only on the poller's goroutine. The read callback is made once:
+	// a closure made per ready socket would be an allocation per packet.
+	var (
+		buf = make([]byte, maxRTCPPacket)
+		cur *Session
+	)
+	read := func(fd uintptr) bool {
+		for range rtcpBatch {
+			n, err := unix.Read(int(fd), buf)
+			if err != nil {
+				break
 			}
-			return true // done: never wait in the runtime poller
-		})
+			cur.handleRTCP(buf[:n])
+		}
+		return true // done: never wait in the runtime poller
+	}
+	p, err := newPoller("rtcp", log, func(s *Session, raw syscall.RawConn) {
+		cur = s
+		_ = raw.Read(read)
+		cur = nil
 	})
 	if err != nil {
 		return nil, err
@@ -251,22 +259,30 @@ const rtpBatch = 4
 func newRTPReader(n int, log *slog.Logger) (*rtpReader, error) {
 	r := &rtpReader{}
 	for range n {
-		sc := new(rxScratch) // used only on this poller's goroutine
-		var rsa unix.RawSockaddrInet6
-		p, err := newPoller("rtp", log, func(s *Session, raw syscall.RawConn) {
-			_ = raw.Read(func(fd uintptr) bool {
-				for range rtpBatch {
-					n, from, err := recvFrom(fd, sc.buf[:], &rsa)
-					if err != nil {
-						break
-					}
-					if !from.IsValid() {
-						continue
-					}
-					s.handleRTP(sc.buf[:n], from, time.Now(), &sc.pcm)
+		// Used only on this poller's goroutine; the read callback is made
+		// once (see newRTCPReader).
+		var (
+			sc  = new(rxScratch)
+			rsa unix.RawSockaddrInet6
+			cur *Session
+		)
+		read := func(fd uintptr) bool {
+			for range rtpBatch {
+				n, from, err := recvFrom(fd, sc.buf[:], &rsa)
+				if err != nil {
+					break
 				}
-				return true
-			})
+				if !from.IsValid() {
+					continue
+				}
+				cur.handleRTP(sc.buf[:n], from, time.Now(), &sc.pcm)
+			}
+			return true
+		}
+		p, err := newPoller("rtp", log, func(s *Session, raw syscall.RawConn) {
+			cur = s
+			_ = raw.Read(read)
+			cur = nil
 		})
 		if err != nil {
 			r.close()

@@ -240,3 +240,26 @@ func TestRecvFromDoesNotAllocate(t *testing.T) {
 	assert.Equal(t, b.LocalAddr().(*net.UDPAddr).AddrPort(), got)
 	assert.Zero(t, allocs)
 }
+
+func TestRTPReaderDoesNotAllocatePerPacket(t *testing.T) {
+	// The poller's read of one datagram, header to in-band detector: no
+	// allocation (a closure made per ready socket once cost one per packet).
+	e := newTestEngine(t)
+	s, err := e.NewSession(Config{Codec: PCMU, InbandDTMF: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	s.Start()
+	peer, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = peer.Close() })
+	// Take the session off its poller so only this test reads the socket.
+	reg := s.rtpReg
+	reg.remove()
+	pkt := rtpPacket(t, 1)
+	allocs := testing.AllocsPerRun(100, func() {
+		_, _ = peer.WriteToUDPAddrPort(pkt, s.LocalAddr())
+		reg.p.ready(s, reg.raw)
+	})
+	assert.Positive(t, s.Stats().RxPackets)
+	assert.Zero(t, allocs)
+}
