@@ -1,6 +1,6 @@
 package agents
 
-import "github.com/callgate/callgate/routing/internal/hint"
+import "github.com/callgate/callgate/internal/hint"
 
 // didYouMean returns `; did you mean "x"?` for the closest candidate, or "".
 func didYouMean(word string, candidates []string) string {

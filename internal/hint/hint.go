@@ -1,5 +1,6 @@
 // Package hint gives "did you mean" suggestions for misspelled names in
-// strictly parsed YAML (the agent directory and the disclosure policy).
+// strictly parsed input (flows, the agent directory and the disclosure
+// policy).
 package hint
 
 import "strconv"
