@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/callgate/callgate/internal/yamlerr"
 	"gopkg.in/yaml.v3"
 )
 
@@ -75,39 +75,10 @@ func decodeDocument(src []byte) (*yaml.Node, *Error) {
 	return doc.Content[0], nil
 }
 
-// syntaxError turns a yaml.v3 syntax error into an Error. yaml.v3 gives a
-// line only, of the construct the problem is in: 1-based for scanner
-// errors, 0-based for parser errors, and none for line 1.
+// syntaxError turns a yaml.v3 syntax error into an Error at its line.
 func syntaxError(err error, src []byte) *Error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 1
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		num, text, found := strings.Cut(rest, ": ")
-		if n, convErr := strconv.Atoi(num); found && convErr == nil && n > 0 {
-			line, msg = n, text
-			if isParserProblem(msg) {
-				line++
-			}
-		}
-	} else if strings.Contains(msg, "end of stream") {
-		line = bytes.Count(src, []byte("\n")) + 1
-	}
+	line, msg := yamlerr.Line(err, src)
 	return &Error{Line: line, Column: 1, Message: "the flow is not valid YAML: " + msg}
-}
-
-// isParserProblem reports whether msg is one of yaml.v3's parser (not
-// scanner) errors, whose line numbers are 0-based.
-func isParserProblem(msg string) bool {
-	switch msg {
-	case "did not find expected <stream-start>", "did not find expected <document start>",
-		"did not find expected node content", "did not find expected '-' indicator",
-		"did not find expected key", "did not find expected ',' or ']'",
-		"did not find expected ',' or '}'", "found undefined tag handle",
-		"found duplicate %YAML directive", "found duplicate %TAG directive",
-		"found incompatible YAML document":
-		return true
-	}
-	return false
 }
 
 // parser holds the state of one Parse.

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/callgate/callgate/internal/yamlerr"
 	"gopkg.in/yaml.v3"
 )
 
@@ -147,23 +148,12 @@ func noAliases(n *yaml.Node) error {
 	return nil
 }
 
-// syntaxError turns a yaml.v3 syntax error into an *Error. yaml.v3
-// gives a line only (1-based for scanner errors, 0-based for parser
-// errors, none at all on line 1), so the column is 1.
+// syntaxError turns a yaml.v3 syntax error into an *Error at its line
+// (yamlerr.Line); yaml.v3 gives no column, so the column is 1 unless the
+// problem is an alias, which is found in the source.
 func syntaxError(err error, src []byte) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 1
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		num, text, found := strings.Cut(rest, ": ")
-		if n, convErr := strconv.Atoi(num); found && convErr == nil && n > 0 {
-			line, msg = n, text
-			if isParserProblem(msg) {
-				line++
-			}
-		}
-	} else if strings.Contains(msg, "end of stream") {
-		line = bytes.Count(src, []byte("\n")) + 1
-	} else if name, ok := strings.CutPrefix(msg, "unknown anchor '"); ok {
+	line, msg := yamlerr.Line(err, src)
+	if name, ok := strings.CutPrefix(msg, "unknown anchor '"); ok {
 		// yaml.v3 gives no line for an alias to an unknown anchor: find
 		// the alias in the source.
 		name, _, _ = strings.Cut(name, "'")
@@ -179,21 +169,6 @@ func syntaxError(err error, src []byte) error {
 		lines++
 	}
 	return &Error{Line: max(1, min(line, lines)), Column: 1, Msg: "not valid YAML: " + msg, Class: Syntax}
-}
-
-// isParserProblem reports whether msg is one of yaml.v3's parser (not
-// scanner) errors, whose line numbers are 0-based.
-func isParserProblem(msg string) bool {
-	switch msg {
-	case "did not find expected <stream-start>", "did not find expected <document start>",
-		"did not find expected node content", "did not find expected '-' indicator",
-		"did not find expected key", "did not find expected ',' or ']'",
-		"did not find expected ',' or '}'", "found undefined tag handle",
-		"found duplicate %YAML directive", "found duplicate %TAG directive",
-		"found incompatible YAML document":
-		return true
-	}
-	return false
 }
 
 // Describe names what v is, for "must be X, not Y" messages.
