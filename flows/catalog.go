@@ -175,32 +175,9 @@ func (c *Catalog) List(ctx context.Context) ([]Summary, error) {
 	}
 	out := make([]Summary, 0, len(ids))
 	for _, id := range ids {
-		s := Summary{ID: id, Draft: DraftNone}
-		if s.Live, err = c.store.LiveVersion(ctx, id); err != nil {
-			return nil, err
-		}
-		var src []byte
-		if s.Live > 0 {
-			rec, err := c.store.Record(ctx, id, s.Live)
-			if err != nil {
-				return nil, err
-			}
-			s.LiveSHA256, s.Author, s.Published, src = rec.SHA256, rec.Author, rec.Published, rec.Source
-		}
-		d, ok, err := c.store.Draft(ctx, id)
+		s, src, err := c.Summary(ctx, id)
 		if err != nil {
 			return nil, err
-		}
-		if ok {
-			s.DraftAuthor, s.DraftSaved = d.Author, d.Saved
-			switch {
-			case s.Live == 0:
-				s.Draft, src = DraftNew, d.Source
-			case d.SHA256 == s.LiveSHA256:
-				s.Draft = DraftSame
-			default:
-				s.Draft = DraftChanged
-			}
 		}
 		if f, _ := Parse(src); f != nil {
 			s.Description, s.Nodes = strings.TrimSpace(f.Description), len(f.Nodes)

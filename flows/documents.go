@@ -23,6 +23,41 @@ func NewDocuments(s Store, check func(id string, src []byte) []Error) *Documents
 	return &Documents{store: s, check: check}
 }
 
+// Summary is document id's state in the store: its live version and who
+// published it, and whether a draft is new, the same as live or changed.
+// src is the source to describe it by: the live version's, else a new
+// draft's (nil when there is neither). Description and Nodes are left to
+// the caller, which knows the document's kind.
+func (d *Documents) Summary(ctx context.Context, id string) (s Summary, src []byte, err error) {
+	s = Summary{ID: id, Draft: DraftNone}
+	if s.Live, err = d.store.LiveVersion(ctx, id); err != nil {
+		return Summary{}, nil, err
+	}
+	if s.Live > 0 {
+		rec, err := d.store.Record(ctx, id, s.Live)
+		if err != nil {
+			return Summary{}, nil, err
+		}
+		s.LiveSHA256, s.Author, s.Published, src = rec.SHA256, rec.Author, rec.Published, rec.Source
+	}
+	dr, ok, err := d.store.Draft(ctx, id)
+	if err != nil {
+		return Summary{}, nil, err
+	}
+	if ok {
+		s.DraftAuthor, s.DraftSaved = dr.Author, dr.Saved
+		switch {
+		case s.Live == 0:
+			s.Draft, src = DraftNew, dr.Source
+		case dr.SHA256 == s.LiveSHA256:
+			s.Draft = DraftSame
+		default:
+			s.Draft = DraftChanged
+		}
+	}
+	return s, src, nil
+}
+
 // Check checks src as the source of document id.
 func (d *Documents) Check(id string, src []byte) []Error { return d.check(id, src) }
 

@@ -121,32 +121,9 @@ func (c *Catalog) Seed(ctx context.Context, src []byte, author, comment string, 
 
 // List summarizes the one policy document (for the flow-shaped admin API).
 func (c *Catalog) List(ctx context.Context) ([]flows.Summary, error) {
-	s := flows.Summary{ID: ID, Draft: flows.DraftNone}
-	var err error
-	if s.Live, err = c.store.LiveVersion(ctx, ID); err != nil {
-		return nil, err
-	}
-	if s.Live > 0 {
-		rec, err := c.store.Record(ctx, ID, s.Live)
-		if err != nil {
-			return nil, err
-		}
-		s.LiveSHA256, s.Author, s.Published = rec.SHA256, rec.Author, rec.Published
-	}
-	d, ok, err := c.store.Draft(ctx, ID)
+	s, _, err := c.Summary(ctx, ID)
 	if err != nil {
 		return nil, err
-	}
-	if ok {
-		s.DraftAuthor, s.DraftSaved = d.Author, d.Saved
-		switch {
-		case s.Live == 0:
-			s.Draft = flows.DraftNew
-		case d.SHA256 == s.LiveSHA256:
-			s.Draft = flows.DraftSame
-		default:
-			s.Draft = flows.DraftChanged
-		}
 	}
 	return []flows.Summary{s}, nil
 }
