@@ -2,7 +2,6 @@ package media
 
 import (
 	"net/netip"
-	"sync"
 	"time"
 
 	"github.com/callgate/callgate/media/dtmf"
@@ -18,12 +17,13 @@ const relatchAfter = 500 * time.Millisecond
 // and its payload is cut short (G.711 never comes near it).
 const maxRTPPacket = 1500
 
-// rxState is a session's receive state. It is owned by whichever goroutine
-// reads the session's RTP socket (the engine's RTP reader, or the
-// session's own read loop where epoll is missing), under mu: mu is held
-// while one packet is handled, so Close can wait for a packet in flight.
+// rxState is a session's receive state, owned by the one goroutine that
+// reads the session's RTP socket: the engine's RTP poller, or the
+// session's own read loop where epoll is missing. Close waits for a packet
+// in flight either way (closing a socket waits for a RawConn.Read callback
+// that is running; the read loop is waited for), so no callback runs after
+// Close returns.
 type rxState struct {
-	mu       sync.Mutex
 	hdr      rtp.Header
 	rx4733   dtmf.Receiver
 	detector *dtmf.Detector
@@ -31,7 +31,6 @@ type rxState struct {
 	latched  netip.AddrPort
 	lastFrom int64 // unix nanoseconds of the last packet from latched
 	seen4733 bool
-	closed   bool // no packet is handled after Close
 	dtmfSSRC uint32
 }
 
@@ -49,24 +48,10 @@ func (r *rxState) init(cfg Config) {
 	}
 }
 
-// stopRx waits for a packet being handled to finish and makes sure no
-// other is: after it returns no callback of s (OnAudio, sink, digits)
-// runs again.
-func (s *Session) stopRx() {
-	s.rxs.mu.Lock()
-	s.rxs.closed = true
-	s.rxs.mu.Unlock()
-}
-
 // handleRTP handles one received datagram pkt from `from`, arrived at now.
 // pcm is scratch for the decoded frame.
 func (s *Session) handleRTP(pkt []byte, from netip.AddrPort, now time.Time, pcm *[4 * FrameSamples]int16) {
 	r := &s.rxs
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed {
-		return
-	}
 	hl, err := r.hdr.Unmarshal(pkt)
 	if err != nil || r.hdr.Version != 2 {
 		return

@@ -219,7 +219,6 @@ func (s *Session) Close() error {
 			s.eng.rtcp.remove(s)
 		}
 		s.lifeMu.Unlock()
-		s.stopRx()
 		close(s.closed)
 		_ = s.rtp.Close()
 		_ = s.rtcp.Close()
