@@ -490,6 +490,12 @@ func popFor(t *testing.T, d *Dispatcher, screens *fakeScreens, ledger *fakeLedge
 		res <- err
 	}()
 	require.Eventually(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return c.leg != nil }, 3*time.Second, 5*time.Millisecond)
+	// The pop follows the bridge: wait for this call's.
+	require.Eventually(t, func() bool {
+		screens.mu.Lock()
+		defer screens.mu.Unlock()
+		return screens.pops["carol"].CallID == callID
+	}, 3*time.Second, 5*time.Millisecond)
 	screens.mu.Lock()
 	pop := screens.pops["carol"]
 	screens.mu.Unlock()
